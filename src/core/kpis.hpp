@@ -1,0 +1,16 @@
+#pragma once
+// KPIs of a plan (domain.md §9).
+#include <vector>
+
+#include "core/plan.hpp"
+#include "core/policy.hpp"
+#include "core/tour.hpp"
+
+namespace so {
+
+// lower_bound: the best certified bound (gap_to_lb = (drivers − lb) / lb, 0 when lb is 0).
+// fte_target_min_hours: FTE drivers below it count as underfull (default 42 h).
+Kpis compute_kpis(const std::vector<Tour>& tours, const Policy& policy, const Plan& plan, int lower_bound,
+                  double fte_target_min_hours = 42.0);
+
+}  // namespace so

@@ -1,0 +1,56 @@
+#pragma once
+// Everything a solve returns (api.md §4): the plan plus status, KPIs, bounds, audit, timing,
+// reason codes and the effective configuration. Written by io/plan_json, produced by solver/solve.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/plan.hpp"
+#include "core/policy.hpp"
+
+namespace so {
+
+struct PhaseTiming {
+  double profiling_s = 0, phase1_s = 0, phase2_s = 0, lns_s = 0, total_s = 0;
+};
+
+struct ConfigReport {
+  std::string effective_hash;  // first 16 hex of SHA-256 over the canonical effective config JSON
+  std::vector<std::string> overrides_applied;                 // keys
+  std::vector<std::pair<std::string, std::string>> overrides_rejected;  // key, UNKNOWN_FIELD|LOCKED_FIELD|TYPE_ERROR
+  std::vector<std::pair<std::string, std::string>> overrides_clamped;   // key, "requested -> used"
+};
+
+// Counters the service turns into metrics (api.md §6).
+struct SolveStats {
+  int candidates_raw[3] = {0, 0, 0};   // blocks generated, by size 1er/2er/3er
+  int candidates_kept[3] = {0, 0, 0};  // blocks kept for the optimizer
+  std::string set_partitioning_status = "success";  // success | fallback | timeout
+  std::map<std::string, double> phase_budget_s;     // slice per phase (profiling, phase1, phase2, lns, total)
+  std::map<std::string, bool> phase_overrun;        // phase took longer than its slice
+  int columns_generated = 0;
+  int lp_iterations = 0;
+  double time_to_first_plan_s = 0;
+  double time_to_best_s = 0;
+  bool hit_wall_clock = false;
+};
+
+struct PlanReport {
+  std::string run_id;
+  std::string week_start;  // YYYY-MM-DD
+  std::string status = "OK";  // OK | INFEASIBLE | CANCELLED | FAILED
+  std::string solution_signature;
+  Plan plan;
+  Kpis kpis;
+  LowerBounds lower_bounds;
+  AuditResult audit;
+  PhaseTiming timing;
+  std::vector<std::string> reason_codes;  // sorted, unique
+  ConfigReport config;
+  Policy policy;
+  uint64_t seed = 42;
+  double time_limit_seconds = 30;
+  SolveStats stats;
+};
+
+}  // namespace so

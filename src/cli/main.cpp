@@ -1,1 +1,68 @@
-int main() { return 0; }
+// shift-optimizer command line: solve | validate | bounds | serve.
+// Exit codes: 0 ok, 1 audit failed / infeasible, 2 bad input or usage.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"shift-optimizer — weekly driver rosters with the fewest drivers the rules allow"};
+  app.set_version_flag("--version", std::string(SO_VERSION) + " (" + SO_GIT_COMMIT + ")");
+  app.require_subcommand(1);
+
+  so::cli::SolveArgs solve_args;
+  auto* solve = app.add_subcommand("solve", "Solve a forecast and print a summary; write plan/roster files");
+  solve->add_option("forecast", solve_args.forecast, "forecast file (CSV vertical/wide, JSON)")->required();
+  solve->add_option("--seed", solve_args.seed, "random seed (default 42)");
+  solve->add_option("--time-limit", solve_args.time_limit, "wall-clock budget in seconds (1–600, default 30)")
+      ->check(CLI::Range(1.0, 600.0));
+  solve->add_option("--policy", solve_args.policy,
+                    "rule policy: a JSON file, inline JSON, or a profile name (default, legacy-v2.0)");
+  solve->add_option("--set", solve_args.overrides, "tunable or feature flag override KEY=VALUE (repeatable)");
+  solve->add_option("--out", solve_args.out, "write the plan JSON (api.md §4) here");
+  solve->add_option("--roster", solve_args.roster, "write the roster matrix CSV (Schichtplan) here");
+  solve->add_option("--tours-csv", solve_args.tours_csv, "write the per-tour CSV here");
+  solve->add_flag("--json", solve_args.json, "print the plan JSON instead of the summary");
+
+  so::cli::ValidateArgs validate_args;
+  auto* validate = app.add_subcommand("validate", "Audit a plan JSON against a forecast; exit 1 on violations");
+  validate->add_option("forecast", validate_args.forecast, "forecast file")->required();
+  validate->add_option("plan", validate_args.plan, "plan JSON (as written by solve --out or the API)")->required();
+  validate->add_option("--policy", validate_args.policy, "rule policy (file, inline JSON or profile name)");
+
+  so::cli::BoundsArgs bounds_args;
+  auto* bounds = app.add_subcommand("bounds", "Print the lower bounds on the number of drivers");
+  bounds->add_option("forecast", bounds_args.forecast, "forecast file")->required();
+  bounds->add_option("--policy", bounds_args.policy, "rule policy (file, inline JSON or profile name)");
+
+  so::cli::ServeArgs serve_args;
+  auto* serve = app.add_subcommand("serve", "Run the HTTP service (environment: HOST, PORT, DATA_DIR, …)");
+  serve->add_option("--host", serve_args.host, "listen address (default $HOST or 0.0.0.0)");
+  serve->add_option("--port", serve_args.port, "listen port (default $PORT or 8000)")->check(CLI::Range(0, 65535));
+  serve->add_option("--data-dir", serve_args.data_dir, "run store folder (default $DATA_DIR or ./data)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return so::cli::kExitUsage;
+  }
+
+  if (*solve) return so::cli::run_solve(solve_args);
+  if (*validate) return so::cli::run_validate(validate_args);
+  if (*bounds) return so::cli::run_bounds(bounds_args);
+  if (*serve) return so::cli::run_serve(serve_args);
+  return so::cli::kExitUsage;
+}

@@ -11,14 +11,15 @@ struct Tour {
   std::string id;
   int day = 0;             // start day, Mon=0 … Sun=6
   Minutes start = 0;       // minute of the start day, 0..1439
-  Minutes end = 0;         // minutes after the start day's 00:00; start < end <= start + 1440 (> 1440 crosses midnight)
+  Minutes end = 0;         // minutes after the start day's 00:00; start < end <= start + 1440 (>= 1440 crosses midnight)
   std::string location = "DEFAULT";
   std::vector<std::string> required_qualifications;  // sorted, unique
 
   Minutes duration() const { return end - start; }
   Minutes week_start() const { return week_minute(day, start); }
   Minutes week_end() const { return week_minute(day, end); }
-  bool crosses_midnight() const { return end > kMinutesPerDay; }
+  // domain.md §2: the end clock is not after the start clock, so an end at 00:00 (== 1440) crosses too.
+  bool crosses_midnight() const { return end >= kMinutesPerDay; }
 };
 
 // Builds a tour from clock times; an end clock time not after the start crosses midnight.

@@ -13,8 +13,10 @@ namespace so {
 int hours_bound(const std::vector<TourType>& types, const Policy& p);
 
 // Per day, the fewest blocks that partition that day's tours (exact: LP over block patterns,
-// then branch-and-bound with CBC under a node limit; if the limit stops it, ⌈LP⌉ is returned);
-// the bound is the maximum over days. With one location per driver it is summed per location.
+// then branch-and-bound with CBC under a node limit; if the limit stops it, or the day has more
+// than 1500 patterns, the proven bound, at least ⌈LP⌉, is used); the bound is the maximum over days, or ⌈Σ days / max_working_days⌉
+// when that is larger (a driver works one block on at most max_working_days days). With one
+// location per driver it is computed per location and summed (drivers of locations are disjoint).
 int per_day_bound(const std::vector<TourType>& types, const std::vector<BlockPattern>& blocks, const Policy& p);
 
 // Minimum path cover of the tours under "can follow in the same block or on a later day with

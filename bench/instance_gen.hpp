@@ -1,0 +1,90 @@
+#pragma once
+// Deterministic generator of synthetic forecast weeks for the benchmark and the solver tests:
+// mixed tour lengths, cross-midnight tours, Sunday work, several depots. Header-only, seeded by
+// splitmix64 (portable: no std distributions, whose output differs between libraries).
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/tour.hpp"
+
+namespace so::bench {
+
+struct GenSpec {
+  std::string name = "gen";
+  uint64_t seed = 1;
+  int days = 6;               // Mon.. (7 = with Sunday)
+  int depots = 1;             // locations DEPOT1..
+  int slots_per_day = 40;     // distinct time windows per day and depot
+  int max_count = 6;          // tours per window: 1..max_count
+  Minutes min_duration = 180;  // tour lengths in 30-min steps between these
+  Minutes max_duration = 480;
+  Minutes first_start = 240;  // 04:00
+  Minutes last_start = 1200;  // 20:00
+  double night_share = 0.0;   // share of windows starting 20:00–23:45 and crossing midnight
+};
+
+class SplitMix {
+ public:
+  explicit SplitMix(uint64_t seed) : s_(seed) {}
+  uint64_t next() {
+    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  int below(int n) { return n <= 0 ? 0 : static_cast<int>(next() % static_cast<uint64_t>(n)); }
+  double unit() { return static_cast<double>(next() >> 11) / 9007199254740992.0; }
+
+ private:
+  uint64_t s_;
+};
+
+// Tours of one generated week; ids G00001… in generation order (day, depot, window, copy).
+inline std::vector<Tour> generate_week(const GenSpec& g) {
+  SplitMix rng(g.seed * 0x9E3779B97F4A7C15ULL + 7);
+  std::vector<Tour> tours;
+  int next_id = 1;
+  const int dur_steps = std::max(0, (g.max_duration - g.min_duration) / 30);
+  for (int day = 0; day < g.days; ++day) {
+    for (int dep = 0; dep < g.depots; ++dep) {
+      const std::string loc = g.depots == 1 ? "DEFAULT" : "DEPOT" + std::to_string(dep + 1);
+      for (int s = 0; s < g.slots_per_day; ++s) {
+        Minutes start, duration = g.min_duration + 30 * rng.below(dur_steps + 1);
+        if (rng.unit() < g.night_share) {
+          start = 1200 + 15 * rng.below(16);  // 20:00–23:45
+          duration = std::max(duration, 1440 - start + 60);  // ends after midnight
+          duration = std::min(duration, 600);
+        } else {
+          // Two peaks (morning, afternoon) like a delivery depot.
+          const int span = std::max(1, (g.last_start - g.first_start) / 15);
+          const int a = rng.below(span + 1), b = rng.below(span + 1);
+          start = g.first_start + 15 * (rng.unit() < 0.6 ? std::min(a, b) : std::max(a, b));
+        }
+        const int count = 1 + rng.below(g.max_count);
+        for (int c = 0; c < count; ++c) {
+          char id[16];
+          std::snprintf(id, sizeof id, "G%05d", next_id++);
+          tours.push_back(make_tour(id, day, start, (start + duration) % 1440, loc));
+        }
+      }
+    }
+  }
+  return tours;
+}
+
+// Every tour's window repeated k times (the "reference ×k" scaling: same types, k× the counts).
+inline std::vector<Tour> scale_week(const std::vector<Tour>& tours, int k) {
+  std::vector<Tour> out;
+  out.reserve(tours.size() * static_cast<size_t>(k));
+  for (int r = 0; r < k; ++r)
+    for (Tour t : tours) {
+      if (k > 1) t.id += "-" + std::to_string(r + 1);
+      out.push_back(std::move(t));
+    }
+  return out;
+}
+
+}  // namespace so::bench

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package shift-optimizer needs to build, test and run (Debian 12, as root).
+# Nothing is downloaded from anywhere but the Debian archive.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git ca-certificates
+  # libraries
+  coinor-libclp-dev coinor-libcbc-dev   # LP (CLP) and MIP (CBC)
+  libcpp-httplib-dev nlohmann-json3-dev # HTTP server, JSON
+  libsqlite3-dev                        # run store
+  libcli11-dev libspdlog-dev libfmt-dev # command line, logging
+  libssl-dev                            # SHA-256 (libcrypto)
+  libxlsxwriter-dev                     # Excel export
+  libgtest-dev libgmock-dev             # tests
+  # test-time tools: a real Prometheus + promtool for the metrics/alert tests, curl for smoke checks
+  prometheus curl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian prometheus package starts a system service; our tests start their own on loopback.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $SUDO systemctl stop prometheus || true
+fi
+echo "install-deps: all ${#PACKAGES[@]} packages present"

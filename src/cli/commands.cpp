@@ -1,0 +1,193 @@
+#include "cli/commands.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/audit.hpp"
+#include "core/block.hpp"
+#include "io/csv_export.hpp"
+#include "io/errors.hpp"
+#include "io/forecast.hpp"
+#include "io/plan_json.hpp"
+#include "io/policy_json.hpp"
+#include "service/server.hpp"
+#include "solver/bounds.hpp"
+#include "solver/config.hpp"
+#include "solver/solve.hpp"
+
+namespace so::cli {
+
+namespace {
+
+Policy policy_or_default(const std::string& arg) { return arg.empty() ? Policy{} : load_policy_argument(arg); }
+
+// Writes a file completely or not at all (temp file + rename): never a half-written output.
+void write_file_atomically(const std::string& path, const std::string& content) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw InputError::whole(path, "cannot open for writing");
+    f << content;
+    f.flush();
+    if (!f) throw InputError::whole(path, "write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw InputError::whole(path, "cannot rename temporary file into place");
+  }
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError::whole(path, "cannot open file");
+  std::ostringstream os;
+  os << f.rdbuf();
+  return os.str();
+}
+
+// KEY=VALUE -> a typed override: true/false, a number, or a string (reported as TYPE_ERROR).
+void apply_cli_override(SolverConfig& config, const std::string& kv, ConfigReport& report) {
+  auto eq = kv.find('=');
+  if (eq == std::string::npos || eq == 0) throw InputError::whole("--set", "expected KEY=VALUE", kv);
+  std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+  TunableValue v = value;
+  if (value == "true") v = true;
+  else if (value == "false") v = false;
+  else {
+    char* end = nullptr;
+    double d = std::strtod(value.c_str(), &end);
+    if (end && *end == '\0' && !value.empty()) v = d;
+  }
+  apply_override(config, key, v, report);
+}
+
+std::string fmt_hours(double h) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", h);
+  return buf;
+}
+
+void print_summary(const std::string& source, const std::vector<Tour>& tours, const PlanReport& r) {
+  const Kpis& k = r.kpis;
+  const LowerBounds& b = r.lower_bounds;
+  std::printf("shift-optimizer %s — %s: %zu tours\n", SO_VERSION, source.c_str(), tours.size());
+  std::printf("  status        : %s", r.status.c_str());
+  for (const auto& c : r.reason_codes) std::printf(" %s", c.c_str());
+  std::printf("\n  drivers       : %d (FTE %d, PT %d)\n", k.drivers_total, k.drivers_fte, k.drivers_pt);
+  std::printf("  blocks        : 3er %d, 2er-regular %d, 2er-split %d, 1er %d\n", k.blocks_3er, k.blocks_2er_regular,
+              k.blocks_2er_split, k.blocks_1er);
+  std::printf("  hours/driver  : min %s, avg %s, max %s\n", fmt_hours(k.hours_all.min).c_str(),
+              fmt_hours(k.hours_all.avg).c_str(), fmt_hours(k.hours_all.max).c_str());
+  std::printf("  lower bounds  : hours %d, per-day %d, path cover %d, rest-concurrency %d, LP %s -> best %d (%s)\n",
+              b.hours, b.per_day, b.path_cover, b.rest_concurrency, b.lp ? std::to_string(*b.lp).c_str() : "-", b.best,
+              b.best_name.c_str());
+  std::printf("  gap to bound  : %.2f %%\n", 100.0 * k.gap_to_lb);
+  std::printf("  audit         : %s (%zu violations)\n", r.audit.ok ? "OK" : "FAILED", r.audit.violations.size());
+  for (size_t i = 0; i < r.audit.violations.size() && i < 20; ++i)
+    std::printf("    %s %s\n", r.audit.violations[i].code.c_str(), r.audit.violations[i].message.c_str());
+  std::printf("  time          : %.2f s (profiling %.2f, phase1 %.2f, phase2 %.2f, lns %.2f)\n", r.timing.total_s,
+              r.timing.profiling_s, r.timing.phase1_s, r.timing.phase2_s, r.timing.lns_s);
+  std::printf("  signature     : %s\n", r.solution_signature.c_str());
+}
+
+template <typename F>
+int guarded(F&& body) {
+  try {
+    return body();
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const nlohmann::json::exception& e) {
+    std::fprintf(stderr, "error: invalid JSON: %s\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitFailed;
+  }
+}
+
+}  // namespace
+
+int run_solve(const SolveArgs& args) {
+  return guarded([&] {
+    Forecast forecast = read_forecast_file(args.forecast);
+    for (const auto& w : forecast.warnings)
+      std::fprintf(stderr, "warning: %s: %s\n", args.forecast.c_str(), w.message.c_str());
+    SolveRequest req;
+    req.tours = std::move(forecast.tours);
+    req.policy = policy_or_default(args.policy);
+    req.config = config_from_environment();
+    for (const auto& kv : args.overrides) apply_cli_override(req.config, kv, req.config_report);
+    for (const auto& [key, why] : req.config_report.overrides_rejected)
+      std::fprintf(stderr, "warning: override '%s' rejected: %s\n", key.c_str(), why.c_str());
+    req.config_report.effective_hash = effective_config_hash(req.config, req.policy);
+    req.seed = args.seed;
+    req.time_limit_seconds = args.time_limit;
+    req.run_id = "cli";
+    PlanReport report = solve(req);
+    if (!args.out.empty())
+      write_file_atomically(args.out, plan_report_to_json(report, req.tours).dump(2) + "\n");
+    if (!args.roster.empty()) write_file_atomically(args.roster, roster_matrix_csv(report, req.tours));
+    if (!args.tours_csv.empty()) write_file_atomically(args.tours_csv, tours_csv(report.plan, req.tours));
+    if (args.json) std::cout << plan_report_to_json(report, req.tours).dump(2) << "\n";
+    else print_summary(args.forecast, req.tours, report);
+    return report.status == "OK" && report.audit.ok ? kExitOk : kExitFailed;
+  });
+}
+
+int run_validate(const ValidateArgs& args) {
+  return guarded([&] {
+    Forecast forecast = read_forecast_file(args.forecast);
+    Policy policy = policy_or_default(args.policy);
+    nlohmann::json plan_json;
+    try {
+      plan_json = nlohmann::json::parse(read_text_file(args.plan));
+    } catch (const nlohmann::json::parse_error& e) {
+      throw InputError::whole(args.plan, "not valid JSON", e.what());
+    }
+    Plan plan = plan_from_json(plan_json, forecast.tours, args.plan);
+    AuditResult audit = audit_plan(forecast.tours, policy, plan);
+    std::printf("audit of %s against %s (%zu tours, %zu drivers): %s, %zu violations\n", args.plan.c_str(),
+                args.forecast.c_str(), forecast.tours.size(), plan.rosters.size(), audit.ok ? "OK" : "FAILED",
+                audit.violations.size());
+    for (const auto& v : audit.violations) std::printf("  %-26s %s\n", v.code.c_str(), v.message.c_str());
+    return audit.ok ? kExitOk : kExitFailed;
+  });
+}
+
+int run_bounds(const BoundsArgs& args) {
+  return guarded([&] {
+    Forecast forecast = read_forecast_file(args.forecast);
+    Policy policy = policy_or_default(args.policy);
+    auto types = aggregate_tour_types(forecast.tours);
+    auto blocks = enumerate_blocks(types, policy);
+    int hours = hours_bound(types, policy);
+    int per_day = per_day_bound(types, blocks, policy);
+    int path = path_cover_bound(types, policy);
+    int rest = rest_concurrency_bound(types, policy);
+    std::printf("%s: %zu tours, %zu tour types, %zu blocks\n", args.forecast.c_str(), forecast.tours.size(),
+                types.size(), blocks.size());
+    std::printf("  hours            %d\n  per-day          %d\n  path cover       %d\n  rest-concurrency %d\n", hours,
+                per_day, path, rest);
+    int best = std::max({hours, per_day, path, rest});
+    std::printf("  best             %d\n", best);
+    return kExitOk;
+  });
+}
+
+int run_serve(const ServeArgs& args) {
+  return guarded([&] {
+    ServerOptions options = options_from_environment();
+    if (args.host) options.host = *args.host;
+    if (args.port) options.port = *args.port;
+    if (args.data_dir) options.data_dir = *args.data_dir;
+    return run_server(options);
+  });
+}
+
+}  // namespace so::cli

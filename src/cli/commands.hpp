@@ -1,0 +1,40 @@
+#pragma once
+// The CLI subcommands as plain functions (testable without a process).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace so::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // audit failed / infeasible
+inline constexpr int kExitUsage = 2;   // bad input or usage
+
+struct SolveArgs {
+  std::string forecast;
+  uint64_t seed = 42;
+  double time_limit = 30;
+  std::string policy;
+  std::vector<std::string> overrides;
+  std::string out, roster, tours_csv;
+  bool json = false;
+};
+struct ValidateArgs {
+  std::string forecast, plan, policy;
+};
+struct BoundsArgs {
+  std::string forecast, policy;
+};
+struct ServeArgs {
+  std::optional<std::string> host;
+  std::optional<int> port;
+  std::optional<std::string> data_dir;
+};
+
+int run_solve(const SolveArgs& args);
+int run_validate(const ValidateArgs& args);
+int run_bounds(const BoundsArgs& args);
+int run_serve(const ServeArgs& args);
+
+}  // namespace so::cli

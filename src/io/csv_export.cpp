@@ -1,0 +1,88 @@
+#include "io/csv_export.hpp"
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+#include "core/time.hpp"
+
+namespace so {
+
+namespace {
+
+std::string hours_text(Minutes work) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", std::round(work * 100.0 / 60.0) / 100.0);
+  return buf;
+}
+
+std::string day_cell(const Block& b, const std::vector<Tour>& tours) {
+  std::string cell;
+  for (size_t i = 0; i < b.tours.size(); ++i) {
+    const Tour& t = tours.at(static_cast<size_t>(b.tours[i]));
+    if (i) cell.append("/");
+    cell.append(format_hhmm(t.start)).append("-").append(format_hhmm(t.end));
+  }
+  cell.append(" [").append(block_kind_name(b.kind)).append("]");
+  return cell;
+}
+
+}  // namespace
+
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(";\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string roster_matrix_csv(const Plan& plan, const std::vector<Tour>& tours, const Policy& policy) {
+  std::string out = "\xEF\xBB\xBF";
+  out += "Fahrer";
+  for (int d = 0; d < kDaysPerWeek; ++d) out.append(";").append(day_german_name(d));
+  out.append(";Stunden;Typ\n");
+  Minutes fte_minutes = static_cast<Minutes>(std::lround(policy.fte_min_hours * 60));
+  for (const Roster& r : plan.rosters) {
+    std::array<std::string, kDaysPerWeek> cells;
+    for (const Block& b : r.blocks) {
+      if (b.tours.empty() || b.day < 0 || b.day >= kDaysPerWeek) continue;
+      auto& c = cells[static_cast<size_t>(b.day)];
+      c.append(c.empty() ? "" : " + ").append(day_cell(b, tours));  // >1 block a day is invalid, but shown, not hidden
+    }
+    Minutes work = roster_work(r, tours);
+    out.append(csv_field(r.driver_id));
+    for (const auto& c : cells) out.append(";").append(c.empty() ? std::string("-") : csv_field(c));
+    out.append(";").append(hours_text(work)).append(";").append(work >= fte_minutes ? "FTE" : "PT").append("\n");
+  }
+  return out;
+}
+
+std::string roster_matrix_csv(const PlanReport& report, const std::vector<Tour>& tours) {
+  return roster_matrix_csv(report.plan, tours, report.policy);
+}
+
+std::string tours_csv(const Plan& plan, const std::vector<Tour>& tours) {
+  std::string out = "driver;day;block_id;block_type;tour_id;start;end\n";
+  for (const Roster& r : plan.rosters)
+    for (const Block& b : r.blocks) {
+      std::string day(day_short_name(b.day));
+      for (int ti : b.tours) {
+        const Tour& t = tours.at(static_cast<size_t>(ti));
+        out.append(csv_field(r.driver_id)).append(";").append(day).append(";");
+        out.append(csv_field(r.driver_id + "-" + day)).append(";").append(block_kind_name(b.kind)).append(";");
+        out.append(csv_field(t.id)).append(";").append(format_hhmm(t.start)).append(";").append(format_hhmm(t.end));
+        out.append("\n");
+      }
+    }
+  for (const UnassignedTour& u : plan.unassigned) {
+    const Tour& t = tours.at(static_cast<size_t>(u.tour));
+    out.append(";").append(day_short_name(t.day)).append(";;unassigned;").append(csv_field(t.id)).append(";");
+    out.append(format_hhmm(t.start)).append(";").append(format_hhmm(t.end)).append("\n");
+  }
+  return out;
+}
+
+}  // namespace so

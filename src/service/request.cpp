@@ -1,0 +1,299 @@
+#include "service/request.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "core/policy.hpp"
+#include "io/errors.hpp"
+#include "io/forecast.hpp"
+#include "io/policy_json.hpp"
+#include "service/util.hpp"
+
+namespace so {
+
+using json = nlohmann::json;
+
+HttpError http_error(int status, std::string detail) { return HttpError{status, json{{"detail", std::move(detail)}}, {}}; }
+
+HttpError validation_error(const json& problems) { return HttpError{422, json{{"detail", problems}}, {}}; }
+
+std::string media_type(const std::string& content_type) {
+  std::string out;
+  for (char c : content_type) {
+    if (c == ';') break;
+    if (!std::isspace(static_cast<unsigned char>(c))) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+BodyKind body_kind(const std::string& content_type) {
+  const std::string mt = media_type(content_type);
+  if (mt.empty() || mt == "application/json" || (mt.size() > 5 && mt.ends_with("+json"))) return BodyKind::Json;
+  if (mt == "text/csv" || mt == "application/csv" || mt == "text/comma-separated-values") return BodyKind::Csv;
+  return BodyKind::Unsupported;
+}
+
+std::optional<size_t> json_too_deep(const std::string& text, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpError> parse_json_body(const std::string& body, json& out) {
+  if (auto at = json_too_deep(body)) {
+    return validation_error(json::array({{{"loc", json::array({"body", *at})},
+                                          {"msg", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                                      " levels (at byte " + std::to_string(*at) + ")"},
+                                          {"type", "value_error.json_too_deep"}}}));
+  }
+  try {
+    out = json::parse(body);
+  } catch (const json::parse_error& e) {
+    return validation_error(json::array({{{"loc", json::array({"body", e.byte})},
+                                          {"msg", std::string("JSON decode error: ") + e.what()},
+                                          {"type", "json_invalid"}}}));
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+json loc_of(std::initializer_list<json> parts) {
+  json loc = json::array({"body"});
+  for (const auto& p : parts) loc.push_back(p);
+  return loc;
+}
+
+void add_problem(std::vector<JsonProblem>& problems, json loc, std::string msg, std::string type) {
+  problems.push_back(JsonProblem{std::move(loc), std::move(msg), std::move(type)});
+}
+
+// seed: a non-negative integer (an integral float like 42.0 is accepted, as pydantic does).
+std::optional<uint64_t> read_seed(const json& v, const json& loc, std::vector<JsonProblem>& problems) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  if (v.is_number_integer()) {
+    add_problem(problems, loc, "ensure this value is greater than or equal to 0", "value_error.number.not_ge");
+    return std::nullopt;
+  }
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::floor(d) == d && d >= 0 && d < 1.8e19) return static_cast<uint64_t>(d);
+  }
+  add_problem(problems, loc, "value is not a valid integer", "type_error.integer");
+  return std::nullopt;
+}
+
+// time_limit_seconds / time_budget_seconds: a number in [1, 600].
+std::optional<double> read_time_limit(const json& v, const json& loc, std::vector<JsonProblem>& problems) {
+  if (!v.is_number()) {
+    add_problem(problems, loc, "value is not a valid number", "type_error.number");
+    return std::nullopt;
+  }
+  const double d = v.get<double>();
+  if (d < 1) {
+    add_problem(problems, loc, "ensure this value is greater than or equal to 1", "value_error.number.not_ge");
+    return std::nullopt;
+  }
+  if (d > 600) {
+    add_problem(problems, loc, "ensure this value is less than or equal to 600", "value_error.number.not_le");
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<std::string> read_week_start(const json& v, const json& loc, std::vector<JsonProblem>& problems) {
+  if (!v.is_string()) {
+    add_problem(problems, loc, "str type expected", "type_error.str");
+    return std::nullopt;
+  }
+  const std::string s = v.get<std::string>();
+  if (!is_real_date(s)) {
+    add_problem(problems, loc, "invalid date '" + printable_value(s) + "' (expected a real calendar date YYYY-MM-DD)",
+                "value_error.date");
+    return std::nullopt;
+  }
+  return s;
+}
+
+TunableValue tunable_value(const json& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number()) return v.get<double>();
+  return v.dump();  // any other JSON type: reported as TYPE_ERROR by apply_override
+}
+
+void apply_overrides(const json& overrides, SolverConfig& config, ConfigReport& report) {
+  for (auto it = overrides.begin(); it != overrides.end(); ++it)  // sorted keys: deterministic report
+    apply_override(config, it.key(), tunable_value(it.value()), report);
+}
+
+std::vector<JsonProblem> csv_problem(const InputError& e) {
+  json loc = e.line > 0 ? json::array({"body", "line", e.line}) : json::array({"body"});
+  return {JsonProblem{loc, e.what(), "value_error.csv"}};
+}
+
+json problems_json(const std::vector<JsonProblem>& problems) {
+  json out = json::array();
+  for (const auto& p : problems) out.push_back(p.to_json());
+  return out;
+}
+
+std::optional<std::string> query_value(const QueryParams& q, const std::string& key) {
+  auto it = q.find(key);
+  if (it == q.end()) return std::nullopt;
+  return it->second;
+}
+
+void finish_config(ParsedSolve& out, const SolverConfig& defaults, const json& overrides) {
+  out.request.config = defaults;
+  if (!overrides.is_null()) apply_overrides(overrides, out.request.config, out.request.config_report);
+  out.request.config_report.effective_hash = effective_config_hash(out.request.config, out.request.policy);
+}
+
+SolveParseResult parse_csv_request(const std::string& body, const QueryParams& query, const SolverConfig& defaults,
+                                   const std::string& default_week_start) {
+  ParsedSolve out;
+  out.input_format = "csv";
+  std::vector<JsonProblem> problems;
+  try {
+    Forecast f = parse_forecast(body, "request.csv");
+    out.request.tours = std::move(f.tours);
+  } catch (const InputError& e) {
+    problems = csv_problem(e);
+  }
+  out.request.week_start = default_week_start;
+  if (auto s = query_value(query, "seed")) {
+    const bool digits = !s->empty() && s->size() <= 19 &&
+                        std::all_of(s->begin(), s->end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    if (digits) out.request.seed = std::stoull(*s);
+    else add_problem(problems, json::array({"query", "seed"}), "value is not a valid non-negative integer", "type_error.integer");
+  }
+  if (auto s = query_value(query, "time_limit_seconds")) {
+    char* end = nullptr;
+    const double d = std::strtod(s->c_str(), &end);
+    if (s->empty() || end != s->c_str() + s->size() || !std::isfinite(d))
+      add_problem(problems, json::array({"query", "time_limit_seconds"}), "value is not a valid number", "type_error.number");
+    else if (auto v = read_time_limit(json(d), json::array({"query", "time_limit_seconds"}), problems))
+      out.request.time_limit_seconds = *v;
+  }
+  if (auto s = query_value(query, "week_start"))
+    if (auto v = read_week_start(json(*s), json::array({"query", "week_start"}), problems)) out.request.week_start = *v;
+  if (!problems.empty()) return {std::nullopt, validation_error(problems_json(problems))};
+  if (auto bad = check_tours_semantics(out.request.tours)) return {std::nullopt, http_error(400, *bad)};
+  finish_config(out, defaults, json());
+  return {std::move(out), std::nullopt};
+}
+
+}  // namespace
+
+SolveParseResult parse_solve_request(const std::string& content_type, const std::string& body,
+                                     const QueryParams& query, const SolverConfig& defaults,
+                                     const std::string& default_week_start) {
+  switch (body_kind(content_type)) {
+    case BodyKind::Unsupported:
+      return {std::nullopt, http_error(415, "unsupported Content-Type '" + printable_value(content_type) +
+                                                "' (expected application/json or text/csv)")};
+    case BodyKind::Csv: return parse_csv_request(body, query, defaults, default_week_start);
+    case BodyKind::Json: break;
+  }
+
+  json doc;
+  if (auto err = parse_json_body(body, doc)) return {std::nullopt, *err};
+  if (!doc.is_object())
+    return {std::nullopt, validation_error(json::array({{{"loc", json::array({"body"})},
+                                                         {"msg", "value is not a valid dict"},
+                                                         {"type", "type_error.dict"}}}))};
+
+  ParsedSolve out;
+  out.input_format = "json";
+  std::vector<JsonProblem> problems;
+
+  if (!doc.contains("tours") || doc["tours"].is_null())
+    add_problem(problems, loc_of({"tours"}), "field required", "value_error.missing");
+  else
+    out.request.tours = tours_from_json(doc["tours"], problems);
+
+  if (doc.contains("drivers") && !doc["drivers"].is_null()) {
+    const json& d = doc["drivers"];
+    if (!d.is_array()) add_problem(problems, loc_of({"drivers"}), "value is not a valid list", "type_error.list");
+    else if (!d.empty())
+      // SolveRequest carries no drivers yet: refuse rather than silently solve in forecast mode.
+      add_problem(problems, loc_of({"drivers"}),
+                  "driver mode is not available in this build; send an empty list to plan with virtual drivers",
+                  "value_error.not_supported");
+  }
+
+  // The `run` compatibility object fills in what the top level does not set.
+  json compat_overrides;
+  std::optional<uint64_t> run_seed;
+  std::optional<double> run_budget;
+  if (doc.contains("run") && !doc["run"].is_null()) {
+    const json& r = doc["run"];
+    if (!r.is_object()) {
+      add_problem(problems, loc_of({"run"}), "value is not a valid dict", "type_error.dict");
+    } else {
+      if (r.contains("seed") && !r["seed"].is_null()) run_seed = read_seed(r["seed"], loc_of({"run", "seed"}), problems);
+      if (r.contains("time_budget_seconds") && !r["time_budget_seconds"].is_null())
+        run_budget = read_time_limit(r["time_budget_seconds"], loc_of({"run", "time_budget_seconds"}), problems);
+      if (r.contains("config_overrides") && r["config_overrides"].is_object()) compat_overrides = r["config_overrides"];
+    }
+  }
+
+  out.request.seed = 42;
+  if (doc.contains("seed") && !doc["seed"].is_null()) {
+    if (auto s = read_seed(doc["seed"], loc_of({"seed"}), problems)) out.request.seed = *s;
+  } else if (run_seed) {
+    out.request.seed = *run_seed;
+  }
+
+  out.request.time_limit_seconds = 30;
+  if (doc.contains("time_limit_seconds") && !doc["time_limit_seconds"].is_null()) {
+    if (auto t = read_time_limit(doc["time_limit_seconds"], loc_of({"time_limit_seconds"}), problems))
+      out.request.time_limit_seconds = *t;
+  } else if (run_budget) {
+    out.request.time_limit_seconds = *run_budget;
+  }
+
+  out.request.week_start = default_week_start;
+  if (doc.contains("week_start") && !doc["week_start"].is_null())
+    if (auto w = read_week_start(doc["week_start"], loc_of({"week_start"}), problems)) out.request.week_start = *w;
+
+  if (doc.contains("policy") && !doc["policy"].is_null()) {
+    const json& p = doc["policy"];
+    if (!p.is_object()) add_problem(problems, loc_of({"policy"}), "value is not a valid dict", "type_error.dict");
+    else if (auto pol = policy_from_json_checked(p, problems)) out.request.policy = *pol;
+  }
+
+  if (!problems.empty()) return {std::nullopt, validation_error(problems_json(problems))};
+  if (auto bad = check_tours_semantics(out.request.tours)) return {std::nullopt, http_error(400, *bad)};
+
+  // config_overrides never fail the request: a non-object is itself reported as a rejected override.
+  json overrides = compat_overrides.is_object() ? compat_overrides : json::object();
+  bool overrides_type_error = false;
+  if (doc.contains("config_overrides") && !doc["config_overrides"].is_null()) {
+    if (doc["config_overrides"].is_object()) overrides.update(doc["config_overrides"]);
+    else overrides_type_error = true;
+  }
+  finish_config(out, defaults, overrides);
+  if (overrides_type_error) out.request.config_report.overrides_rejected.emplace_back("config_overrides", "TYPE_ERROR");
+  return {std::move(out), std::nullopt};
+}
+
+}  // namespace so

@@ -1,0 +1,60 @@
+#pragma once
+// The solve request of api.md §3 (POST /schedule and POST /runs): a JSON body or a text/csv
+// forecast, validated into a SolveRequest. Schema problems are all collected (422), semantic
+// problems name the offending item (400), config overrides never fail.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "solver/config.hpp"
+#include "solver/solve.hpp"
+
+namespace so {
+
+inline constexpr int kMaxJsonDepth = 64;
+
+// An HTTP error answer: status, JSON body ({"detail": …}) and extra headers.
+struct HttpError {
+  int status = 400;
+  nlohmann::json body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+HttpError http_error(int status, std::string detail);                              // {"detail":"…"}
+HttpError validation_error(const nlohmann::json& problems);                        // 422 {"detail":[…]}
+
+// "application/json; charset=utf-8" -> "application/json" (lower case, parameters dropped).
+std::string media_type(const std::string& content_type);
+
+enum class BodyKind { Json, Csv, Unsupported };
+BodyKind body_kind(const std::string& content_type);  // no Content-Type at all counts as JSON
+
+// Byte offset of the first place where JSON text nests deeper than max_depth (arrays and objects,
+// strings skipped), or nullopt. Cheap pre-scan so a hostile body never reaches the parser.
+std::optional<size_t> json_too_deep(const std::string& text, int max_depth = kMaxJsonDepth);
+
+// Parses a JSON body with the depth limit; on failure returns the 422 error.
+std::optional<HttpError> parse_json_body(const std::string& body, nlohmann::json& out);
+
+struct ParsedSolve {
+  SolveRequest request;
+  std::string input_format;  // json | csv
+};
+
+using QueryParams = std::multimap<std::string, std::string>;
+
+// Validates a solve request. `defaults` is the process-wide config (feature flags from the
+// environment); `default_week_start` the next Monday. Returns the request or the HTTP error.
+struct SolveParseResult {
+  std::optional<ParsedSolve> solve;
+  std::optional<HttpError> error;
+};
+SolveParseResult parse_solve_request(const std::string& content_type, const std::string& body,
+                                     const QueryParams& query, const SolverConfig& defaults,
+                                     const std::string& default_week_start);
+
+}  // namespace so

@@ -1,0 +1,176 @@
+#pragma once
+// The run manager (api.md §3): a bounded worker pool (MAX_CONCURRENT_RUNS) in front of a bounded
+// queue (MAX_QUEUED_RUNS), real cancellation, per-run event logs for SSE, and persistence of
+// every state change in the run store. POST /schedule and POST /runs both go through it.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/report.hpp"
+#include "solver/solve.hpp"
+
+namespace so {
+
+class RunStore;
+class ServiceMetrics;
+
+struct RunEvent {
+  long long id = 0;   // 1, 2, 3, … per run (SSE `id:`)
+  std::string event;  // run_started | phase_started | progress | run_completed | run_failed | run_cancelled
+  nlohmann::json data;
+};
+
+// What a run solves, plus what the store keeps of the request.
+struct RunSpec {
+  SolveRequest request;
+  std::string content_type;  // of the request body as received
+  std::string body;          // the request body as received
+  std::string input_format;  // json | csv
+  std::string correlation_id;
+};
+
+// The documents a finished run serves (api.md §3–§4).
+struct RunDocuments {
+  std::string plan_json, report_json, canonical_report, roster_csv, tours_csv;
+};
+
+// Renders a finished report. Injected so the manager does not depend on the output formats.
+using DocumentRenderer = std::function<RunDocuments(const PlanReport&, const std::vector<Tour>&)>;
+// The solver. Injected for the same reason (the service always passes so::solve).
+using SolveFunction = std::function<PlanReport(const SolveRequest&, const SolveControl&)>;
+
+class Run {
+ public:
+  Run(std::string id, RunSpec spec, std::string created_at);
+
+  const std::string& id() const { return id_; }
+  const std::string& correlation_id() const { return correlation_id_; }
+  std::string status() const;
+  bool finished() const;
+
+  // The status view of GET /runs/{id} (api.md §3).
+  nlohmann::json view() const;
+
+  // Events with id > after; `terminal` tells whether the run has finished (no more events).
+  std::vector<RunEvent> events_after(long long after, bool* terminal) const;
+  // Blocks until an event with id > after exists, the run finished, `wake` returns true, or the
+  // timeout passed. Returns true when there is something new (event or finish).
+  bool wait_for_event(long long after, std::chrono::milliseconds timeout, const std::function<bool()>& wake) const;
+  // Blocks until the run finished or the timeout passed; true when finished.
+  bool wait_finished(std::chrono::milliseconds timeout) const;
+
+  // Set when finished: the plan JSON text (empty when the run produced none).
+  std::string plan_json() const;
+
+ private:
+  friend class RunManager;
+  void emit_locked(std::string event, nlohmann::json data);
+  nlohmann::json view_locked() const;
+
+  const std::string id_;
+  const std::string correlation_id_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::atomic<bool> cancel_{false};
+  std::string cancel_reason_;  // CANCELLED_BY_CLIENT | SHUTDOWN
+  bool finished_ = false;      // persisted and final: waiters and SSE streams may finish
+  std::unique_ptr<RunSpec> spec_;  // dropped when finished (bounded memory)
+  // view fields
+  std::string status_ = "QUEUED", reason_, phase_;
+  std::string created_at_, started_at_, finished_at_;
+  std::chrono::steady_clock::time_point started_mono_{};
+  uint64_t seed_ = 42;
+  double time_limit_ = 30;
+  std::string week_start_, input_format_;
+  int tours_ = 0;
+  ConfigReport config_;
+  int incumbent_ = -1, lower_bound_ = 0;
+  double elapsed_s_ = 0;
+  nlohmann::json result_;  // null until finished
+  std::map<std::string, double> budget_slices_;
+  std::vector<RunEvent> events_;
+  bool events_capped_ = false;
+  std::string plan_json_;
+};
+
+struct RunManagerOptions {
+  int max_concurrent_runs = 1;
+  int max_queued_runs = 16;
+};
+
+class RunManager {
+ public:
+  RunManager(RunManagerOptions options, RunStore& store, ServiceMetrics& metrics, SolveFunction solve,
+             DocumentRenderer render);
+  ~RunManager();
+  RunManager(const RunManager&) = delete;
+  RunManager& operator=(const RunManager&) = delete;
+
+  void start();  // spawns the workers
+
+  enum class SubmitError { None, QueueFull, ShuttingDown };
+  struct Submitted {
+    std::shared_ptr<Run> run;
+    SubmitError error = SubmitError::None;
+    int retry_after_s = 0;  // for QueueFull: when a slot is expected to free up
+  };
+  Submitted submit(RunSpec spec);
+
+  std::shared_ptr<Run> live(const std::string& id) const;  // queued, running or just finished
+
+  enum class CancelOutcome { Cancelled, Requested, AlreadyFinished, NotFound };
+  CancelOutcome cancel(const std::string& id);
+
+  // Shutdown: refuse new runs and cancel the queued ones; then wait for the running ones until the
+  // deadline, cancel what is left, wait for those to stop; then stop the workers.
+  void begin_drain();
+  bool wait_running_done(std::chrono::steady_clock::time_point deadline);
+  void cancel_running();
+  void stop();
+  bool draining() const { return draining_.load(); }
+  bool stopping() const { return stopping_.load(); }
+
+  int running() const;
+  int queued() const;
+  int capacity() const { return options_.max_concurrent_runs; }
+  int queue_capacity() const { return options_.max_queued_runs; }
+
+ private:
+  void worker_loop();
+  void execute(const std::shared_ptr<Run>& run);
+  void finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,
+                  std::shared_ptr<const PlanReport> report, const RunDocuments* docs);
+  void update_gauges_locked();
+
+  RunManagerOptions options_;
+  RunStore& store_;
+  ServiceMetrics& metrics_;
+  SolveFunction solve_;
+  DocumentRenderer render_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Run>> queue_;
+  std::map<std::string, std::shared_ptr<Run>> live_;
+  std::vector<std::shared_ptr<Run>> running_runs_;  // executing (or being finished)
+  int reserved_ = 0;  // slots taken by submits still writing to the store
+  std::condition_variable idle_cv_;
+  std::vector<std::thread> workers_;
+  std::atomic<bool> draining_{false}, stopping_{false};
+};
+
+// Nominal budget slices of solver.md (profiling 2 %, phase1 50 %, phase2 15 %, lns 28 %, buffer 5 %).
+std::map<std::string, double> nominal_budget_slices(double time_limit_seconds);
+
+}  // namespace so

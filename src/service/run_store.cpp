@@ -1,0 +1,276 @@
+#include "service/run_store.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace so {
+
+namespace {
+
+// RAII prepared statement with positional text binding.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt& text(int i, const std::string& v) {
+    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& opt_text(int i, const std::optional<std::string>& v) {
+    if (v) return text(i, *v);
+    sqlite3_bind_null(st_, i);
+    return *this;
+  }
+  Stmt& integer(int i, long long v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  bool step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+  }
+  std::string col(int i) const {
+    const unsigned char* p = sqlite3_column_text(st_, i);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, i)))
+             : std::string();
+  }
+  bool is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
+  long long col_int(int i) const { return sqlite3_column_int64(st_, i); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+// A transaction that rolls back unless committed (an exception mid-write leaves no half run).
+class Tx {
+ public:
+  explicit Tx(sqlite3* db) : db_(db) { run("BEGIN IMMEDIATE"); }
+  ~Tx() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    run("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  void run(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error("sqlite " + std::string(sql) + ": " + msg);
+    }
+  }
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+const char* kSummaryColumns = "id, seq, status, reason, created_at, started_at, finished_at, request_content_type, "
+                              "summary_json, events_json";
+
+StoredRun read_summary(const Stmt& s) {
+  StoredRun r;
+  r.id = s.col(0);
+  r.seq = s.col_int(1);
+  r.status = s.col(2);
+  r.reason = s.col(3);
+  r.created_at = s.col(4);
+  r.started_at = s.col(5);
+  r.finished_at = s.col(6);
+  r.request_content_type = s.col(7);
+  r.summary_json = s.col(8);
+  r.events_json = s.col(9);
+  return r;
+}
+
+const char* document_column(RunDocument doc) {
+  switch (doc) {
+    case RunDocument::Plan: return "plan_json";
+    case RunDocument::Report: return "report_json";
+    case RunDocument::CanonicalReport: return "canonical_report";
+    case RunDocument::RosterCsv: return "roster_csv";
+    case RunDocument::ToursCsv: return "tours_csv";
+  }
+  return "plan_json";
+}
+
+}  // namespace
+
+RunStore::RunStore(const std::string& data_dir, int max_stored_runs) : max_stored_runs_(std::max(1, max_stored_runs)) {
+  if (data_dir.empty() || data_dir == ":memory:") {
+    path_ = ":memory:";
+  } else {
+    std::filesystem::create_directories(data_dir);
+    path_ = (std::filesystem::path(data_dir) / "runs.sqlite3").string();
+  }
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("cannot open run store " + path_ + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  // WAL + synchronous=NORMAL: a committed run survives a killed process (not necessarily a power cut).
+  if (path_ != ":memory:") exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec(
+      "CREATE TABLE IF NOT EXISTS runs ("
+      " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " id TEXT NOT NULL UNIQUE,"
+      " status TEXT NOT NULL,"
+      " reason TEXT NOT NULL DEFAULT '',"
+      " created_at TEXT NOT NULL,"
+      " started_at TEXT NOT NULL DEFAULT '',"
+      " finished_at TEXT NOT NULL DEFAULT '',"
+      " request_content_type TEXT NOT NULL DEFAULT '',"
+      " request_body TEXT NOT NULL DEFAULT '',"
+      " summary_json TEXT NOT NULL DEFAULT '{}',"
+      " events_json TEXT NOT NULL DEFAULT '[]',"
+      " plan_json TEXT, report_json TEXT, canonical_report TEXT, roster_csv TEXT, tours_csv TEXT)");
+  exec("CREATE INDEX IF NOT EXISTS runs_status ON runs(status, seq)");
+}
+
+RunStore::~RunStore() {
+  if (db_) sqlite3_close(db_);
+}
+
+void RunStore::exec(const char* sql) const {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "?";
+    sqlite3_free(err);
+    throw std::runtime_error("sqlite: " + msg + " in: " + sql);
+  }
+}
+
+std::vector<std::string> RunStore::mark_interrupted(const std::string& now) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> ids;
+  Tx tx(db_);
+  {
+    Stmt s(db_, "SELECT id FROM runs WHERE status IN ('QUEUED','RUNNING') ORDER BY seq");
+    while (s.step()) ids.push_back(s.col(0));
+  }
+  Stmt u(db_,
+         "UPDATE runs SET status='FAILED', reason='INTERRUPTED', finished_at=?1,"
+         " summary_json=json_set(summary_json, '$.status', 'FAILED', '$.reason', 'INTERRUPTED', '$.finished_at', ?1)"
+         " WHERE status IN ('QUEUED','RUNNING')");
+  u.text(1, now);
+  u.step();
+  tx.commit();
+  return ids;
+}
+
+void RunStore::insert(const StoredRun& run) {
+  std::lock_guard lock(mu_);
+  Tx tx(db_);
+  Stmt s(db_,
+         "INSERT INTO runs (id, status, reason, created_at, request_content_type, request_body, summary_json,"
+         " events_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  s.text(1, run.id)
+      .text(2, run.status)
+      .text(3, run.reason)
+      .text(4, run.created_at)
+      .text(5, run.request_content_type)
+      .text(6, run.request_body)
+      .text(7, run.summary_json.empty() ? "{}" : run.summary_json)
+      .text(8, run.events_json.empty() ? "[]" : run.events_json);
+  s.step();
+  tx.commit();
+}
+
+void RunStore::mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json) {
+  std::lock_guard lock(mu_);
+  Tx tx(db_);
+  Stmt s(db_, "UPDATE runs SET status='RUNNING', started_at=?2, summary_json=?3 WHERE id=?1");
+  s.text(1, id).text(2, started_at).text(3, summary_json);
+  s.step();
+  tx.commit();
+}
+
+void RunStore::finish(const Finish& f) {
+  std::lock_guard lock(mu_);
+  {
+    Tx tx(db_);
+    Stmt s(db_,
+           "UPDATE runs SET status=?2, reason=?3, finished_at=?4, summary_json=?5, events_json=?6, plan_json=?7,"
+           " report_json=?8, canonical_report=?9, roster_csv=?10, tours_csv=?11, request_body=request_body"
+           " WHERE id=?1");
+    s.text(1, f.id)
+        .text(2, f.status)
+        .text(3, f.reason)
+        .text(4, f.finished_at)
+        .text(5, f.summary_json)
+        .text(6, f.events_json)
+        .opt_text(7, f.plan)
+        .opt_text(8, f.report)
+        .opt_text(9, f.canonical_report)
+        .opt_text(10, f.roster_csv)
+        .opt_text(11, f.tours_csv);
+    s.step();
+    tx.commit();
+  }
+  prune_locked();
+}
+
+void RunStore::prune_locked() {
+  // Keep the newest max_stored_runs runs; a run still in flight is never deleted.
+  Tx tx(db_);
+  Stmt s(db_,
+         "DELETE FROM runs WHERE status NOT IN ('QUEUED','RUNNING') AND seq <= "
+         "(SELECT seq FROM runs ORDER BY seq DESC LIMIT 1 OFFSET ?1)");
+  s.integer(1, max_stored_runs_);
+  s.step();
+  tx.commit();
+}
+
+std::optional<StoredRun> RunStore::get(const std::string& id, bool with_request) const {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + kSummaryColumns + ", request_body FROM runs WHERE id=?1";
+  Stmt s(db_, sql.c_str());
+  s.text(1, id);
+  if (!s.step()) return std::nullopt;
+  StoredRun r = read_summary(s);
+  if (with_request) r.request_body = s.col(10);
+  return r;
+}
+
+std::optional<std::string> RunStore::document(const std::string& id, RunDocument doc) const {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + document_column(doc) + " FROM runs WHERE id=?1";
+  Stmt s(db_, sql.c_str());
+  s.text(1, id);
+  if (!s.step() || s.is_null(0)) return std::nullopt;
+  return s.col(0);
+}
+
+std::vector<StoredRun> RunStore::list(int limit, const std::string& status) const {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs" +
+                    (status.empty() ? "" : " WHERE status=?2") + " ORDER BY seq DESC LIMIT ?1";
+  Stmt s(db_, sql.c_str());
+  s.integer(1, limit);
+  if (!status.empty()) s.text(2, status);
+  std::vector<StoredRun> out;
+  while (s.step()) out.push_back(read_summary(s));
+  return out;
+}
+
+long long RunStore::count() const {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT COUNT(*) FROM runs");
+  s.step();
+  return s.col_int(0);
+}
+
+}  // namespace so

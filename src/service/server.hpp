@@ -1,0 +1,73 @@
+#pragma once
+// The production service (api.md): one process serving the HTTP API of §2–§5, the metrics of §6
+// and the operations of §7 (env configuration, bearer auth, CORS, body limits, graceful SIGTERM).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "service/run_manager.hpp"
+#include "solver/config.hpp"
+
+namespace so {
+
+class ServiceMetrics;
+
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  int port = 8000;                 // 0 = an ephemeral port (tests)
+  std::string data_dir = "./data";  // run store folder; "" or ":memory:" = in memory
+  int max_concurrent_runs = default_max_concurrent_runs();
+  int max_queued_runs = 16;
+  size_t max_body_bytes = 8u * 1024 * 1024;
+  std::string api_token;                  // empty = no auth
+  std::vector<std::string> cors_origins;  // empty = no CORS; "*" = any origin
+  std::string log_level = "info";
+  std::string log_format = "text";  // text | json
+  int max_stored_runs = 1000;
+  double shutdown_grace_seconds = 25;  // running solves get this long to finish before they are cancelled
+  int read_timeout_seconds = 30;
+  int http_threads = 0;                // 0 = max(16, concurrent + queued + 32)
+  double sse_heartbeat_seconds = 5;
+  SolverConfig solver_defaults;  // process-wide tunables (feature flags from the environment)
+
+  static int default_max_concurrent_runs();  // max(1, cores / 2)
+};
+
+// Reads HOST, PORT, DATA_DIR, MAX_CONCURRENT_RUNS, MAX_QUEUED_RUNS, MAX_BODY_BYTES, API_TOKEN,
+// CORS_ORIGINS, LOG_LEVEL, LOG_FORMAT, MAX_STORED_RUNS, SHUTDOWN_GRACE_SECONDS,
+// READ_TIMEOUT_SECONDS and the feature flags (ENABLE_FILL_TO_TARGET, ENABLE_BAD_BLOCK_MIX_RERUN).
+// Throws std::invalid_argument naming the variable when a value is malformed.
+ServerOptions options_from_environment();
+
+// Configures logging, starts the service, blocks until SIGTERM/SIGINT, drains, and returns the
+// exit code (0 after a clean drain, 1 when the service could not start). A second signal during
+// the drain cancels the running solves at once.
+int run_server(const ServerOptions& options);
+
+// The service in-process (tests, run_server).
+class Service {
+ public:
+  // `solve` defaults to so::solve; tests of pure service mechanics may inject another.
+  explicit Service(ServerOptions options, SolveFunction solve = {});
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  void start();  // opens the store, starts the workers, binds and listens; throws on failure
+  int port() const;
+  bool ready() const;
+
+  void request_shutdown();  // non-blocking: readyz 503, new runs 503, drain in the background
+  void force_shutdown();    // cancel running solves now (a second signal)
+  bool stopped() const;     // the drain finished and the listener is closed
+  int wait();               // blocks until stopped; returns the exit code
+
+  ServiceMetrics& metrics();
+  RunManager& runs();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace so

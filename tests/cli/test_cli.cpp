@@ -1,0 +1,188 @@
+// The CLI as a user runs it: the real binary, real files, exit codes 0 / 1 / 2.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CmdResult {
+  int exit_code;
+  std::string output;  // stdout + stderr
+};
+
+CmdResult run(const std::string& args) {
+  std::string cmd = std::string(SO_BINARY_PATH) + " " + args + " 2>&1";
+  CmdResult r{-1, {}};
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("so_cli_" + std::to_string(::getpid()) + "_" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string write(const std::string& name, const std::string& content) {
+    fs::path p = dir / name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p.string();
+  }
+  static std::string demo() { return std::string(SO_SOURCE_DIR) + "/examples/demo_week.csv"; }
+  fs::path dir;
+};
+
+// A small week with a known answer: Mon and Tue one 3er each, same driver possible.
+const char* kSmallWeek =
+    "Montag;Anzahl\n06:00-10:00;1\n10:30-14:30;1\n15:00-19:00;1\n"
+    "Dienstag;Anzahl\n06:00-10:00;1\n10:30-14:30;1\n";
+
+}  // namespace
+
+TEST_F(CliTest, HelpOnEverySubcommandExitsZero) {
+  for (const char* sub : {"", "solve", "validate", "bounds", "serve"}) {
+    CmdResult r = run(std::string(sub) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << sub << ": " << r.output;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << sub;
+  }
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  EXPECT_EQ(run("solve").exit_code, 2);                     // missing forecast
+  EXPECT_EQ(run("solve x.csv --time-limit 0").exit_code, 2);  // out of range
+}
+
+TEST_F(CliTest, BadForecastExitsTwoNamingLineAndValue) {
+  std::string f = write("bad.csv", "Montag;Anzahl\n06:00-10:00;2\n25:00-09:30;1\n");
+  CmdResult r = run("solve " + f);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(":3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("25:00"), std::string::npos) << r.output;
+  CmdResult missing = run("solve " + (dir / "nope.csv").string());
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST_F(CliTest, BadPolicyExitsTwoNamingTheRule) {
+  std::string f = write("w.csv", kSmallWeek);
+  CmdResult r = run("solve " + f + " --policy '{\"min_rest_minutes\": 100}'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("min_rest_minutes"), std::string::npos) << r.output;
+  CmdResult u = run("solve " + f + " --policy '{\"no_such_rule\": 1}'");
+  EXPECT_EQ(u.exit_code, 2) << u.output;
+  EXPECT_NE(u.output.find("no_such_rule"), std::string::npos) << u.output;
+}
+
+TEST_F(CliTest, SolveWritesPlanRosterAndToursAndValidatePassesIt) {
+  std::string f = write("w.csv", kSmallWeek);
+  std::string plan = (dir / "plan.json").string(), roster = (dir / "roster.csv").string(),
+              tours = (dir / "tours.csv").string();
+  CmdResult r = run("solve " + f + " --time-limit 5 --out " + plan + " --roster " + roster + " --tours-csv " + tours);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("drivers       : 1 "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("audit         : OK"), std::string::npos) << r.output;
+  std::ifstream in(plan);
+  nlohmann::json j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["drivers"].size(), 1u);
+  EXPECT_EQ(j["solution_signature"].get<std::string>().rfind("sha256:", 0), 0u);
+  EXPECT_TRUE(j["audit"]["ok"].get<bool>());
+  std::ifstream rin(roster);
+  std::string header;
+  std::getline(rin, header);
+  EXPECT_NE(header.find("Fahrer;Montag;Dienstag"), std::string::npos);
+  EXPECT_TRUE(fs::file_size(tours) > 0);
+  CmdResult v = run("validate " + f + " " + plan);
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+}
+
+TEST_F(CliTest, ValidateCatchesHandBrokenPlans) {
+  std::string f = write("w.csv", kSmallWeek);
+  std::string plan = (dir / "plan.json").string();
+  ASSERT_EQ(run("solve " + f + " --time-limit 5 --out " + plan).exit_code, 0);
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(plan));
+  // One tour removed: the first tour of the first block disappears.
+  nlohmann::json broken = j;
+  auto& blocks = broken["drivers"][0]["blocks"];
+  blocks[0]["tours"].erase(0);
+  std::ofstream(dir / "broken.json") << broken.dump();
+  CmdResult v = run("validate " + f + " " + (dir / "broken.json").string());
+  EXPECT_EQ(v.exit_code, 1) << v.output;
+  EXPECT_NE(v.output.find("TOUR_UNCOVERED"), std::string::npos) << v.output;
+  // An unknown tour id is bad input, not an audit finding.
+  nlohmann::json unknown = j;
+  unknown["drivers"][0]["blocks"][0]["tours"][0]["id"] = "T9999";
+  std::ofstream(dir / "unknown.json") << unknown.dump();
+  CmdResult u = run("validate " + f + " " + (dir / "unknown.json").string());
+  EXPECT_EQ(u.exit_code, 2) << u.output;
+  EXPECT_NE(u.output.find("T9999"), std::string::npos) << u.output;
+}
+
+TEST_F(CliTest, ValidateCatchesRestViolationAndWeeklyHours) {
+  // Mon 19:00-23:00 then Tue 09:00-13:00: rest 10 h < 11 h. Six days of 9.5 h + … > 55 h for one driver.
+  std::string f = write("w.csv",
+                        "Montag;Anzahl\n19:00-23:00;1\nDienstag;Anzahl\n09:00-13:00;1\n");
+  nlohmann::json plan = {{"drivers",
+                          {{{"driver_id", "D001"},
+                            {"blocks",
+                             {{{"day", "Mon"}, {"block_type", "1er"}, {"tours", {{{"id", "T0001"}}}}},
+                              {{"day", "Tue"}, {"block_type", "1er"}, {"tours", {{{"id", "T0002"}}}}}}}}}}};
+  std::ofstream(dir / "p.json") << plan.dump();
+  CmdResult v = run("validate " + f + " " + (dir / "p.json").string());
+  EXPECT_EQ(v.exit_code, 1) << v.output;
+  EXPECT_NE(v.output.find("REST_VIOLATION"), std::string::npos) << v.output;
+
+  // 56 h: seven days would exceed working days too, so 6 days of 2x 4h40 = 56 h.
+  std::string week;
+  nlohmann::json blocks = nlohmann::json::array();
+  const char* days[] = {"Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"};
+  const char* short_days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  int id = 1;
+  for (int d = 0; d < 6; ++d) {
+    week += std::string(days[d]) + ";Anzahl\n06:00-10:40;1\n11:10-15:50;1\n";
+    char a[8], b[8];
+    std::snprintf(a, sizeof a, "T%04d", id++);
+    std::snprintf(b, sizeof b, "T%04d", id++);
+    blocks.push_back({{"day", short_days[d]}, {"block_type", "2er-regular"}, {"tours", {{{"id", a}}, {{"id", b}}}}});
+  }
+  std::string f2 = write("w56.csv", week);
+  nlohmann::json p56 = {{"drivers", {{{"driver_id", "D001"}, {"blocks", blocks}}}}};
+  std::ofstream(dir / "p56.json") << p56.dump();
+  CmdResult w = run("validate " + f2 + " " + (dir / "p56.json").string());
+  EXPECT_EQ(w.exit_code, 1) << w.output;
+  EXPECT_NE(w.output.find("WEEKLY_HOURS_EXCEEDED"), std::string::npos) << w.output;
+}
+
+TEST_F(CliTest, BoundsOnSmallWeek) {
+  std::string f = write("w.csv", kSmallWeek);
+  CmdResult r = run("bounds " + f);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("best             1"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, DemoWeekSolvesAuditClean) {
+  std::string plan = (dir / "plan.json").string();
+  CmdResult r = run("solve " + demo() + " --time-limit 20 --out " + plan);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(plan));
+  EXPECT_TRUE(j["audit"]["ok"].get<bool>());
+  EXPECT_DOUBLE_EQ(j["kpis"]["coverage_rate"].get<double>(), 1.0);
+  EXPECT_GE(j["kpis"]["drivers_total"].get<int>(), j["lower_bounds"]["best"].get<int>());
+}

@@ -1,0 +1,457 @@
+#!/usr/bin/env node
+// End-to-end test of the dispatcher page: the real service binary, the real page, headless
+// Chromium (Debian's /usr/bin/chromium driven by playwright-core; nothing is downloaded).
+//
+//   node tests/web/e2e.mjs <path/to/shift-optimizer> [--artifacts <dir>] [--time-limit <s>]
+//   (or SO_BINARY, SO_ARTIFACTS_DIR, E2E_TIME_LIMIT, CHROMIUM in the environment)
+//
+// Starts `shift-optimizer serve` on a free loopback port with API_TOKEN set and a fresh data dir,
+// opens the page, enters the token, drops a broken file (error with its line), uploads
+// examples/demo_week.csv (preview checked against an independent count of the file), starts a
+// run, follows it to the end, compares KPI cards and the whole week matrix with GET /runs/{id}/plan,
+// sorts, switches the language, downloads roster CSV, tours CSV and XLSX (sizes, headers, zip
+// content), reopens the run from the run list, cancels a second run, and saves a screenshot.
+// Ends with the line "N passed, M failed"; exit 0 only when nothing failed, 77 when Chromium is
+// missing (CTest SKIP_RETURN_CODE).
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
+const BINARY = path.resolve(positional[0] || process.env.SO_BINARY || path.join(REPO, 'build', 'shift-optimizer'));
+const ARTIFACTS = path.resolve(arg('--artifacts', process.env.SO_ARTIFACTS_DIR || path.join(REPO, 'build', 'test-artifacts')));
+const TIME_LIMIT = Number(arg('--time-limit', process.env.E2E_TIME_LIMIT || '8'));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const FORECAST = path.join(REPO, 'examples', 'demo_week.csv');
+const TOKEN = `e2e-${crypto.randomBytes(12).toString('hex')}`;
+const DEADLINE_MS = 240_000;  // the whole test; it never hangs a CI run
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed += 1; console.log(`  ok    ${name}`); } else { failed += 1; console.log(`  FAIL  ${name}${detail ? `: ${detail}` : ''}`); }
+  return ok;
+}
+function eq(name, actual, expected) {
+  const a = JSON.stringify(actual); const e = JSON.stringify(expected);
+  return check(name, a === e, `got ${a.slice(0, 300)}, expected ${e.slice(0, 300)}`);
+}
+
+if (!fs.existsSync(CHROMIUM)) {
+  console.log(`SKIP: ${CHROMIUM} not found (apt-get install chromium)`);
+  process.exit(77);
+}
+if (!fs.existsSync(BINARY)) {
+  console.log(`FAIL: service binary ${BINARY} not found (pass it as the first argument)`);
+  process.exit(1);
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  console.log(`SKIP: playwright-core not installed (cd ${HERE} && npm ci)`);
+  process.exit(77);
+}
+
+// ---- the service -------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+// A raw HTTP request (no URL normalisation: "/web/../x" goes out as written).
+function request(port, method, rawPath, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: rawPath, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`timeout ${method} ${rawPath}`)));
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'so-web-e2e-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const logPath = path.join(tmp, 'service.log');
+const logFd = fs.openSync(logPath, 'w');
+const server = spawn(BINARY, ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', path.join(tmp, 'data')], {
+  env: { ...process.env, API_TOKEN: TOKEN, WEB_ROOT: path.join(REPO, 'web'), LOG_LEVEL: 'info', MAX_CONCURRENT_RUNS: '1' },
+  stdio: ['ignore', logFd, logFd],
+});
+let browserContext = null;
+
+async function cleanup() {
+  try { if (browserContext) await browserContext.close(); } catch { /* already gone */ }
+  if (server.exitCode === null) {
+    server.kill('SIGTERM');
+    await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  fs.closeSync(logFd);
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+const watchdog = setTimeout(async () => {
+  console.log(`FAIL: the test took longer than ${DEADLINE_MS / 1000} s`);
+  failed += 1;
+  console.log(`${passed} passed, ${failed} failed`);
+  await cleanup();
+  process.exit(1);
+}, DEADLINE_MS);
+
+async function api(method, p, body, type = 'application/json') {
+  const headers = { Authorization: `Bearer ${TOKEN}` };
+  if (body !== undefined) headers['Content-Type'] = type;
+  const res = await request(port, method, `/api/v1/${p}`, { headers, body });
+  return { ...res, json: () => JSON.parse(res.body.toString('utf8')) };
+}
+
+// The forecast counted independently of the C++ parser: day header lines, then "HH:MM-HH:MM;N".
+function countForecast(text) {
+  const days = { montag: 'Mon', dienstag: 'Tue', mittwoch: 'Wed', donnerstag: 'Thu', freitag: 'Fri', samstag: 'Sat', sonntag: 'Sun' };
+  const perDay = {};
+  let day = null;
+  for (const line of text.split(/\r?\n/)) {
+    const cells = line.split(';').map((c) => c.trim());
+    const name = cells[0].toLowerCase().split(/\s+/)[0];
+    if (days[name]) { day = days[name]; perDay[day] = perDay[day] || 0; continue; }
+    if (day && /^\d\d:\d\d-\d\d:\d\d$/.test(cells[0])) perDay[day] += Number(cells[1] || 0);
+  }
+  return perDay;
+}
+
+// The worst consecutive-day rest pinch (domain.md §10 rest-concurrency), by brute force over tour
+// end points: a = day-d tours running just before some day-d tour ends (x = end - 1), b = most day-d+1
+// tours running together at a start <= x + rest. Independent of the page's minute-array code.
+function restBottleneckBruteForce(plan, rest) {
+  const toMin = (s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+  const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  const byDay = DAYS.map(() => []);
+  for (const d of plan.drivers) for (const b of d.blocks) for (const t of b.tours) {
+    const day = DAYS.indexOf(b.day);
+    const s = day * 1440 + toMin(t.start_time);
+    let e = day * 1440 + toMin(t.end_time);
+    if (e <= s) e += 1440;
+    byDay[day].push([s, e]);
+  }
+  const runningAt = (list, x) => list.filter(([s, e]) => s <= x && x < e).length;
+  let best = 0;
+  for (let d = 0; d + 1 < 7; d += 1) {
+    for (const [, end] of byDay[d]) {
+      const x = end - 1;
+      const a = runningAt(byDay[d], x);
+      let b = 0;
+      for (const [s] of byDay[d + 1]) if (s <= x + rest) b = Math.max(b, runningAt(byDay[d + 1], s));
+      if (b) best = Math.max(best, a + b);
+    }
+  }
+  return best;
+}
+
+async function main() {
+  // Service up?
+  const t0 = Date.now();
+  for (;;) {
+    try { if ((await request(port, 'GET', '/api/v1/healthz')).status === 200) break; } catch { /* not yet */ }
+    if (server.exitCode !== null) throw new Error(`service exited with ${server.exitCode}:\n${fs.readFileSync(logPath, 'utf8')}`);
+    if (Date.now() - t0 > 20_000) throw new Error('service did not answer /healthz within 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.log(`service on ${base} (${BINARY})`);
+
+  // ---- plain HTTP: static files, traversal, the preview route ----------------------------------
+  const index = await request(port, 'GET', '/');
+  check('GET / serves the page', index.status === 200 && /text\/html/.test(index.headers['content-type']) && index.body.includes('web/js/app.js'),
+    `${index.status} ${index.headers['content-type']}`);
+  const js = await request(port, 'GET', '/web/js/app.js');
+  check('module script has a JavaScript Content-Type', js.status === 200 && /^text\/javascript/.test(js.headers['content-type']), js.headers['content-type']);
+  const css = await request(port, 'GET', '/web/css/app.css');
+  check('stylesheet has text/css', css.status === 200 && /^text\/css/.test(css.headers['content-type']), css.headers['content-type']);
+  for (const bad of ['/web/../CMakeLists.txt', '/web/%2e%2e/CMakeLists.txt', '/web/js/../../CMakeLists.txt', '/web/.hidden', '/web/', '/web//js/app.js']) {
+    const r = await request(port, 'GET', bad);
+    check(`no traversal: ${bad} -> 404`, r.status === 404, String(r.status));
+  }
+  const unauth = await request(port, 'POST', '/api/v1/forecast/preview', { headers: { 'Content-Type': 'text/csv' }, body: 'Montag;Anzahl\n04:45-09:15;1\n' });
+  check('preview needs the token', unauth.status === 401, String(unauth.status));
+  const csvText = fs.readFileSync(FORECAST, 'utf8');
+  const expectedPerDay = countForecast(csvText);
+  const expectedTours = Object.values(expectedPerDay).reduce((a, b) => a + b, 0);
+  const pv = await api('POST', 'forecast/preview', fs.readFileSync(FORECAST), 'text/csv');
+  if (!check('preview route answers 200', pv.status === 200, `${pv.status} ${pv.body.toString().slice(0, 200)}`)) {
+    throw new Error('POST /api/v1/forecast/preview is not wired into this binary');
+  }
+  eq('preview counts the tours of the file', pv.json().tours, expectedTours);
+
+  // ---- the browser ---------------------------------------------------------------------------
+  const userDataDir = fs.mkdtempSync(path.join(tmp, 'chromium-'));
+  browserContext = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1440, height: 1000 },
+    locale: 'de-DE',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const page = browserContext.pages()[0] || await browserContext.newPage();
+  page.setDefaultTimeout(30_000);
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const posted = [];  // bodies of POST /api/v1/runs as the page sent them
+  page.on('request', (r) => { if (r.method() === 'POST' && /\/api\/v1\/runs$/.test(r.url())) posted.push(JSON.parse(r.postData())); });
+
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  eq('German by default', await page.textContent('h1'), 'Schichtplanung');
+  check('asks for the token when the service needs one', (await page.textContent('#message')).includes('API-Token'));
+
+  await page.fill('#token', TOKEN);
+  await page.click('#token-save');
+  await page.waitForSelector('#rule-min_rest_minutes');
+  eq('rules come from the config schema (min rest default)', await page.inputValue('#rule-min_rest_minutes'), '660');
+  eq('rule bounds from the schema', await page.getAttribute('#rule-min_rest_minutes', 'min'), '540');
+  check('profile select lists legacy-v2.0', (await page.$$eval('#profile option', (os) => os.map((o) => o.value))).includes('legacy-v2.0'));
+  check('both feature flags shown', Boolean(await page.$('#flag-enable_fill_to_target_greedy')) && Boolean(await page.$('#flag-enable_bad_block_mix_rerun')));
+
+  // A broken file, dropped onto the zone: the parse error names its line.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['Montag;Anzahl\n04:45-09:15;6\n25:00-09:30;2\n'], 'kaputt.csv', { type: 'text/csv' }));
+    document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('#preview-error');
+  const parseError = await page.textContent('#preview-error');
+  check('a broken dropped file shows the parse error with its line', /:3\b/.test(parseError) && parseError.includes('25:00'), parseError);
+  check('no run can start from a broken file', await page.isDisabled('#start-run'));
+
+  // The real forecast through the file picker.
+  await page.setInputFiles('#file-input', FORECAST);
+  await page.waitForSelector('#preview-table');
+  eq('preview: format', await page.textContent('#preview-format'), 'CSV senkrecht');
+  eq('preview: tours', await page.textContent('#preview-tours'), expectedTours.toLocaleString('de-DE'));
+  const perDayShown = await page.$$eval('#preview-table tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.dataset.day, r.querySelectorAll('td')[0].textContent])));
+  eq('preview: tours per day', Object.fromEntries(Object.entries(perDayShown).filter(([, v]) => v !== '0')),
+    Object.fromEntries(Object.entries(expectedPerDay).filter(([, v]) => v > 0).map(([k, v]) => [k, v.toLocaleString('de-DE')])));
+  check('preview: no parse warnings for the demo week', (await page.textContent('#preview-warnings')).includes('Keine Hinweise'));
+
+  // Settings and start.
+  await page.fill('#time-limit', String(TIME_LIMIT));
+  check('start button enabled after a good preview', !(await page.isDisabled('#start-run')));
+  await page.click('#start-run');
+  await page.waitForSelector('#progress-section:not([hidden])');
+  await page.waitForFunction(() => document.getElementById('progress-run-id').textContent.length > 0);
+  const runId = await page.textContent('#progress-run-id');
+  eq('run body: the previewed tours and the settings, no untouched rules', posted[0] && {
+    keys: Object.keys(posted[0]).sort(), tours: posted[0].tours.length, seed: posted[0].seed, limit: posted[0].time_limit_seconds,
+  }, { keys: ['seed', 'time_limit_seconds', 'tours'], tours: expectedTours, seed: 42, limit: TIME_LIMIT });
+  eq('run body: tours in the API shape', posted[0] && posted[0].tours[0], pv.json().tours_json[0]);
+  const started = Date.now();
+  while (Date.now() - started < (TIME_LIMIT + 60) * 1000) {
+    if (await page.isVisible('#kpi-drivers')) break;
+    await page.waitForTimeout(150);
+  }
+  check('result shown after the run', await page.isVisible('#kpi-drivers'));
+  const seen = (await page.getAttribute('#event-log', 'data-seen') || '').split(',');
+  check('progress followed the SSE stream: run_started, phase_started, run_completed',
+    ['run_started', 'phase_started', 'run_completed'].every((e) => seen.includes(e)), seen.join(','));
+  check('event log lists the events', (await page.$$('#event-log li')).length > 0);
+  eq('progress ends "fertig"', await page.textContent('#progress-status'), 'fertig');
+
+  // ---- the result against the plan document ----------------------------------------------------
+  const planRes = await api('GET', `runs/${runId}/plan`);
+  check('GET /runs/{id}/plan', planRes.status === 200, String(planRes.status));
+  const plan = planRes.json();
+  const k = plan.kpis;
+  eq('progress ends with the plan\'s driver count', await page.textContent('#progress-incumbent'), `${k.drivers_total} Fahrer`);
+  const val = (sel) => page.getAttribute(sel, 'data-value');
+  eq('card: drivers', await val('#kpi-drivers .card-value'), String(k.drivers_total));
+  eq('card: FTE', await val('#kpi-fte'), String(k.drivers_fte));
+  eq('card: PT', await val('#kpi-pt'), String(k.drivers_pt));
+  eq('card: lower bound', await val('#kpi-bound'), String(plan.lower_bounds.best));
+  eq('card: gap', Number(await val('#kpi-gap .card-value')), k.gap_to_lb);
+  check('card: the bound is named', /\(.+\)/.test(await page.textContent('#kpi-bound')), await page.textContent('#kpi-bound'));
+  for (const [type, key] of [['3er', 'blocks_3er'], ['2er-regular', 'blocks_2er_regular'], ['2er-split', 'blocks_2er_split'], ['1er', 'blocks_1er']]) {
+    eq(`card: block mix ${type}`, await val(`#kpi-mix-${type}`), String(k[key]));
+  }
+  const hours = await page.$eval('#kpi-hours-detail', (e) => ({ min: Number(e.dataset.min), avg: Number(e.dataset.avg), max: Number(e.dataset.max) }));
+  eq('card: hours min/avg/max', hours, { min: k.hours_min, avg: k.hours_avg, max: k.hours_max });
+  eq('card: audit', await val('#kpi-audit .card-value'), String(plan.audit.ok));
+
+  // The whole matrix, cell by cell, in the default order (driver id).
+  const matrix = await page.$$eval('#matrix-table tbody tr', (rows) => rows.map((r) => ({
+    driver: r.dataset.driver,
+    cells: Object.fromEntries([...r.querySelectorAll('td[data-day]')].map((td) => [td.dataset.day, [td.textContent, td.dataset.blockType || '']])),
+    hours: r.querySelector('td.num').dataset.value,
+  })));
+  const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const expectedMatrix = plan.drivers.map((d) => ({
+    driver: d.driver_id,
+    cells: Object.fromEntries(DAYS.map((day) => {
+      const b = d.blocks.find((x) => x.day === day);
+      return [day, b ? [b.tours.map((t) => `${t.start_time}-${t.end_time}`).join('/'), b.block_type] : ['-', '']];
+    })),
+    hours: String(d.hours),
+  }));
+  eq('matrix: one row per driver', matrix.length, plan.drivers.length);
+  eq('matrix: every cell, block type and hours as in the plan', matrix, expectedMatrix);
+  const cellClass = await page.$eval('#matrix-table tbody td[data-block-type]', (td) => [td.className, td.dataset.blockType]);
+  check('matrix: cells coloured by block type', cellClass[0] === `bt-${cellClass[1]}`, cellClass.join(' '));
+  const workingMon = await page.$eval('#matrix-table tfoot td[data-day="Mon"]', (td) => Number(td.dataset.value));
+  eq('matrix footer: drivers working Monday', workingMon, plan.drivers.filter((d) => d.blocks.some((b) => b.day === 'Mon')).length);
+
+  await page.click('#matrix-table th[data-sort="hours"]');
+  let order = await page.$$eval('#matrix-table tbody td.num', (tds) => tds.map((td) => Number(td.dataset.value)));
+  check('sort by hours ascending', order.every((h, i) => !i || order[i - 1] <= h));
+  await page.click('#matrix-table th[data-sort="hours"]');
+  order = await page.$$eval('#matrix-table tbody td.num', (tds) => tds.map((td) => Number(td.dataset.value)));
+  check('sort by hours descending (second click)', order.every((h, i) => !i || order[i - 1] >= h) && order[0] === Math.max(...order));
+  await page.click('#matrix-table th[data-sort="Fri"]');
+  const friStarts = await page.$$eval('#matrix-table tbody td[data-day="Fri"]', (tds) => tds.map((td) => td.textContent.slice(0, 5)));
+  const worked = friStarts.filter((s) => s !== '-');
+  check('sort by Friday: earliest block first, free drivers last',
+    worked.every((s, i) => !i || worked[i - 1] <= s) && friStarts.slice(worked.length).every((s) => s === '-'));
+  await page.click('#matrix-table th[data-sort="driver"]');
+
+  const charts = await page.$$eval('svg.day-chart', (svgs) => svgs.map((s) => s.dataset.day));
+  eq('one load chart per working day', charts, DAYS.filter((d) => plan.drivers.some((x) => x.blocks.some((b) => b.day === d))));
+  const pinchText = await page.textContent('#chart-bottleneck');
+  const shownPinch = Number((/(\d+) Fahrer\.$/.exec(pinchText) || [])[1]);
+  eq('rest bottleneck above the charts = brute force over the plan\'s tours', shownPinch, restBottleneckBruteForce(plan, 660));
+  check('audit section tells the result', plan.audit.ok ? (await page.textContent('#audit-result')).includes('✔') : (await page.textContent('#audit-result')).length > 0);
+
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e.png'), fullPage: true });
+  console.log(`  screenshot ${path.join(ARTIFACTS, 'web-e2e.png')}`);
+
+  // ---- downloads -----------------------------------------------------------------------------
+  // Clicks an export button; the saved file, or null (with the page's own error message) when no
+  // download came.
+  async function grab(button) {
+    try {
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.click(button)]);
+      const file = path.join(tmp, dl.suggestedFilename());
+      await dl.saveAs(file);
+      return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+    } catch (err) {
+      check(`download from ${button}`, false, `${(await page.textContent('#export-status')) || err.message}`);
+      return null;
+    }
+  }
+  const roster = await grab('#dl-roster-csv');
+  if (roster) {
+    const rosterText = roster.bytes.toString('utf8');
+    check('roster CSV: UTF-8 BOM and German header', rosterText.startsWith('\uFEFFFahrer;Montag;Dienstag'), rosterText.slice(0, 40));
+    eq('roster CSV: one line per driver', rosterText.trim().split('\n').length - 1, plan.drivers.length);
+    eq('roster CSV: file name', roster.name, `${runId}_roster.csv`);
+  }
+  const tours = await grab('#dl-tours-csv');
+  if (tours) {
+    const toursText = tours.bytes.toString('utf8');
+    check('tours CSV: header', toursText.startsWith('driver;day;block_id;block_type;tour_id;start;end'), toursText.slice(0, 60));
+    eq('tours CSV: one line per tour', toursText.trim().split('\n').length - 1, expectedTours);
+  }
+  const xlsx = await grab('#dl-xlsx');
+  if (xlsx) {
+    check('XLSX: a zip file', xlsx.bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])), xlsx.bytes.subarray(0, 4).toString('hex'));
+    check('XLSX: holds a workbook and four sheets', xlsx.bytes.includes('xl/workbook.xml') && xlsx.bytes.includes('xl/worksheets/sheet4.xml'));
+    check('XLSX: a real size', xlsx.bytes.length > 5000, String(xlsx.bytes.length));
+    eq('XLSX: file name', xlsx.name, `${runId}_roster.xlsx`);
+    const direct = await api('GET', `runs/${runId}/export/roster.xlsx`);
+    check('XLSX route: Content-Type', /spreadsheetml\.sheet/.test(direct.headers['content-type'] || ''), direct.headers['content-type']);
+    check('XLSX: the page saved exactly what the route serves', direct.body.equals(xlsx.bytes));
+    check('export status message', (await page.textContent('#export-status')).includes('.xlsx'));
+  }
+
+  // ---- language toggle -------------------------------------------------------------------------
+  await page.click('#lang-toggle');
+  eq('English after the toggle', await page.textContent('h1'), 'Shift planning');
+  eq('matrix header in English', (await page.textContent('#matrix-table th[data-sort="Mon"]')).trim(), 'Mon');
+  eq('cards re-rendered in English', await page.textContent('#kpi-drivers .card-title'), 'Drivers');
+  await page.click('#lang-toggle');
+  eq('German again', await page.textContent('h1'), 'Schichtplanung');
+
+  // ---- past runs: reopen ---------------------------------------------------------------------
+  await page.click('#runs-refresh');
+  await page.waitForSelector(`#runs-table tr[data-run-id="${runId}"]`);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  check('token remembered across a reload', (await page.inputValue('#token')) === TOKEN);
+  await page.waitForSelector('#kpi-drivers');  // #run=<id> in the URL reopens the result
+  eq('reload reopens the run from the URL', await val('#kpi-drivers .card-value'), String(k.drivers_total));
+  await page.click(`#runs-table tr[data-run-id="${runId}"] button.open-run`);
+  await page.waitForSelector('#kpi-drivers');
+  eq('run list reopens the result', await page.textContent('#result-run-id'), runId);
+
+  // ---- cancel a second run -----------------------------------------------------------------------
+  await page.setInputFiles('#file-input', FORECAST);
+  await page.waitForSelector('#preview-table');
+  await page.fill('#time-limit', '120');
+  await page.fill('#seed', '7');
+  await page.selectOption('#profile', 'legacy-v2.0');
+  eq('profile values shown (legacy: 840 min rest after a 3er)', await page.inputValue('#rule-min_rest_after_3er_minutes'), '840');
+  await page.fill('#rule-min_rest_minutes', '720');
+  await page.check('#flag-enable_fill_to_target_greedy');
+  await page.click('#start-run');
+  await page.waitForFunction((first) => {
+    const id = document.getElementById('progress-run-id').textContent;
+    return id && id !== first;
+  }, runId);
+  const secondId = await page.textContent('#progress-run-id');
+  eq('run body: profile, changed rule and flag', posted[1] && { policy: posted[1].policy, overrides: posted[1].config_overrides, seed: posted[1].seed },
+    { policy: { profile: 'legacy-v2.0', min_rest_minutes: 720 }, overrides: { enable_fill_to_target_greedy: true }, seed: 7 });
+  const secondView = (await api('GET', `runs/${secondId}`)).json();
+  check('the service applied the flag override', JSON.stringify(secondView.config || {}).includes('enable_fill_to_target_greedy'), JSON.stringify(secondView.config));
+  await page.waitForFunction(() => ['läuft', 'fertig'].includes(document.getElementById('progress-status').textContent));
+  const before = await page.textContent('#progress-status');
+  await page.click('#cancel-run').catch(() => { /* already finished: the button is disabled */ });
+  await page.waitForFunction(() => ['abgebrochen', 'fertig', 'fehlgeschlagen'].includes(document.getElementById('progress-status').textContent), null, { timeout: 30_000 });
+  const after = await page.textContent('#progress-status');
+  const view = (await api('GET', `runs/${secondId}`)).json();
+  if (before === 'läuft') {
+    check('cancel stops a running run', after === 'abgebrochen' && view.status === 'CANCELLED', `${after} / ${view.status}`);
+  } else {
+    check('run finished before cancel could be clicked (solver too fast to cancel)', view.status === 'COMPLETED', view.status);
+  }
+
+  // ---- nothing went wrong in the page ----------------------------------------------------------
+  // Expected failures we provoked: 401 before the token was entered, 422 for the broken file.
+  const unexpected = consoleErrors.filter((m) => !/status of (401|422)/.test(m));
+  check('no console or page errors (CSP violations included)', unexpected.length === 0, unexpected.join(' | '));
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  failed += 1;
+  console.log(`  FAIL  ${err.stack || err}`);
+  try { console.log(`--- service log (tail) ---\n${fs.readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n')}`); } catch { /* none */ }
+}
+clearTimeout(watchdog);
+await cleanup();
+console.log(`${passed} passed, ${failed} failed`);
+exitCode = failed ? 1 : 0;
+process.exit(exitCode);

@@ -1,0 +1,58 @@
+// Section 5: past runs from GET /api/v1/runs?limit=50, newest first, each reopenable.
+import { ApiError, detailText, getJson } from './api.js';
+import { has, t } from './i18n.js';
+import { clear, dateTime, el, num, pct } from './format.js';
+
+let runs = [];
+let lastError = '';
+let onOpen = () => {};
+
+function render() {
+  const table = clear(document.getElementById('runs-table'));
+  const note = document.getElementById('runs-note');
+  note.textContent = lastError || (runs.length ? '' : t('runs.empty'));
+  note.className = lastError ? 'bad' : 'muted';
+  if (!runs.length) return;
+  table.append(el('thead', {}, el('tr', {},
+    el('th', {}, t('runs.created')), el('th', {}, t('runs.id')), el('th', {}, t('runs.status')),
+    el('th', { class: 'num' }, t('runs.tours')), el('th', { class: 'num' }, t('runs.drivers')),
+    el('th', { class: 'num' }, t('runs.bound')), el('th', { class: 'num' }, t('kpi.gap')),
+    el('th', { class: 'num' }, t('runs.seed')), el('th', { class: 'num' }, t('runs.limit')), el('th', {}, ''))));
+  const body = el('tbody');
+  for (const r of runs) {
+    const res = r.result || {};
+    const drivers = res.drivers_total ?? r.progress?.best_drivers;
+    const bound = res.lower_bound ?? r.progress?.lower_bound;
+    const gap = drivers && bound ? (drivers - bound) / bound : null;
+    const status = has(`status.${r.status}`) ? t(`status.${r.status}`) : r.status;
+    body.append(el('tr', { dataset: { runId: r.run_id } },
+      el('td', {}, dateTime(r.created_at)),
+      el('td', {}, el('code', {}, r.run_id)),
+      el('td', {}, el('span', { class: `badge status-${String(r.status).toLowerCase()}`, title: r.reason || '' }, status)),
+      el('td', { class: 'num' }, num(r.tours)),
+      el('td', { class: 'num' }, drivers ? num(drivers) : '–'),
+      el('td', { class: 'num' }, bound ? num(bound) : '–'),
+      el('td', { class: 'num' }, gap === null ? '–' : pct(gap)),
+      el('td', { class: 'num' }, String(r.seed ?? '')),
+      el('td', { class: 'num' }, num(r.time_limit_seconds)),
+      el('td', {}, el('button', { type: 'button', class: 'small open-run', onclick: () => onOpen(r) }, t('runs.open')))));
+  }
+  table.append(body);
+}
+
+export async function refreshRuns() {
+  try {
+    const answer = await getJson('runs?limit=50');
+    runs = Array.isArray(answer.runs) ? answer.runs : [];
+    lastError = '';
+  } catch (err) {
+    lastError = err instanceof ApiError && err.status === 401 ? t('auth.needed') : (err instanceof ApiError ? detailText(err.detail) : String(err.message || err));
+  }
+  render();
+}
+
+export function initRuns({ onOpenRun }) {
+  onOpen = onOpenRun;
+  document.getElementById('runs-refresh').addEventListener('click', refreshRuns);
+  document.addEventListener('languagechange', render);
+}

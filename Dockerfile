@@ -35,6 +35,8 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid app --home-dir /data --shell /usr/sbin/nologin app \
  && mkdir -p /data && chown app:app /data
 COPY --from=build /build/shift-optimizer /usr/local/bin/shift-optimizer
+# The dispatcher page served at / (found as <exe dir>/../share/shift-optimizer/web).
+COPY --from=build /src/web /usr/local/share/shift-optimizer/web
 
 # Service configuration (api.md §7); override with `docker run -e …`.
 ENV HOST=0.0.0.0 \

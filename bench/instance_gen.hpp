@@ -81,7 +81,10 @@ inline std::vector<Tour> scale_week(const std::vector<Tour>& tours, int k) {
   out.reserve(tours.size() * static_cast<size_t>(k));
   for (int r = 0; r < k; ++r)
     for (Tour t : tours) {
-      if (k > 1) t.id += "-" + std::to_string(r + 1);
+      if (k > 1) {
+        t.id += '-';
+        t.id += std::to_string(r + 1);
+      }
       out.push_back(std::move(t));
     }
   return out;

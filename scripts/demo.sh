@@ -7,8 +7,8 @@ bash scripts/install-deps.sh
 bash scripts/build.sh
 mkdir -p out
 ./build/shift-optimizer solve examples/demo_week.csv --seed 42 --time-limit 30 \
-  --out out/demo_plan.json --roster out/demo_roster.csv --tours-csv out/demo_tours.csv
-echo "plan: out/demo_plan.json  roster: out/demo_roster.csv  tours: out/demo_tours.csv"
+  --out out/demo_plan.json --roster out/demo_roster.csv --tours-csv out/demo_tours.csv --xlsx out/demo_roster.xlsx
+echo "plan: out/demo_plan.json  roster: out/demo_roster.csv  tours: out/demo_tours.csv  workbook: out/demo_roster.xlsx"
 if [ -z "${DEMO_NO_SERVE:-}" ]; then
   echo "starting the service on http://0.0.0.0:${PORT:-8000} (smoke checks: see README, Operations)"
   exec ./build/shift-optimizer serve --host "${HOST:-0.0.0.0}" --port "${PORT:-8000}"

@@ -17,8 +17,9 @@ PACKAGES=(
   libssl-dev                            # SHA-256 (libcrypto)
   libxlsxwriter-dev                     # Excel export
   libgtest-dev libgmock-dev             # tests
-  # test-time tools: a real Prometheus + promtool for the metrics/alert tests, curl for smoke checks
-  prometheus curl
+  # test-time tools: a real Prometheus + promtool for the metrics/alert tests, curl for smoke
+  # checks, Chromium for the web page's end-to-end test
+  prometheus curl chromium
 )
 
 missing=()
@@ -32,5 +33,14 @@ fi
 # The Debian prometheus package starts a system service; our tests start their own on loopback.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
   $SUDO systemctl stop prometheus || true
+fi
+# Node.js drives the browser test (playwright-core from npm, pinned by tests/web/package-lock.json).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+here="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -d "$here/tests/web/node_modules/playwright-core" ]; then
+  (cd "$here/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 echo "install-deps: all ${#PACKAGES[@]} packages present"

@@ -14,6 +14,7 @@
 #include "io/errors.hpp"
 #include "io/forecast.hpp"
 #include "io/plan_json.hpp"
+#include "io/xlsx_export.hpp"
 #include "io/policy_json.hpp"
 #include "service/server.hpp"
 #include "solver/bounds.hpp"
@@ -134,6 +135,7 @@ int run_solve(const SolveArgs& args) {
       write_file_atomically(args.out, plan_report_to_json(report, req.tours).dump(2) + "\n");
     if (!args.roster.empty()) write_file_atomically(args.roster, roster_matrix_csv(report, req.tours));
     if (!args.tours_csv.empty()) write_file_atomically(args.tours_csv, tours_csv(report.plan, req.tours));
+    if (!args.xlsx.empty()) write_file_atomically(args.xlsx, roster_xlsx(report, req.tours));
     if (args.json) std::cout << plan_report_to_json(report, req.tours).dump(2) << "\n";
     else print_summary(args.forecast, req.tours, report);
     return report.status == "OK" && report.audit.ok ? kExitOk : kExitFailed;

@@ -17,7 +17,7 @@ struct SolveArgs {
   double time_limit = 30;
   std::string policy;
   std::vector<std::string> overrides;
-  std::string out, roster, tours_csv;
+  std::string out, roster, tours_csv, xlsx;
   bool json = false;
 };
 struct ValidateArgs {

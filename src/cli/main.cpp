@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   solve->add_option("--out", solve_args.out, "write the plan JSON (api.md §4) here");
   solve->add_option("--roster", solve_args.roster, "write the roster matrix CSV (Schichtplan) here");
   solve->add_option("--tours-csv", solve_args.tours_csv, "write the per-tour CSV here");
+  solve->add_option("--xlsx", solve_args.xlsx, "write the Excel workbook (Schichtplan, Fahrer, Touren, Kennzahlen) here");
   solve->add_flag("--json", solve_args.json, "print the plan JSON instead of the summary");
 
   so::cli::ValidateArgs validate_args;

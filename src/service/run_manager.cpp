@@ -507,18 +507,20 @@ void RunManager::finish_run(const std::shared_ptr<Run>& run, const std::string& 
     persisted = false;
     service_log()->error("run store: cannot store the finished run {}: {}", run->id(), e.what());
   }
-  {
-    std::lock_guard rl(run->mu_);
-    run->events_.push_back(terminal);
-    run->finished_ = true;
-  }
-  run->cv_.notify_all();
+  // Free the slot before anyone hears of the end: a client that got its answer and asks again
+  // (or scrapes the gauges) must find the capacity back.
   {
     std::lock_guard lock(mu_);
     running_runs_.erase(std::remove(running_runs_.begin(), running_runs_.end(), run), running_runs_.end());
     if (persisted) live_.erase(run->id());
     update_gauges_locked();
   }
+  {
+    std::lock_guard rl(run->mu_);
+    run->events_.push_back(terminal);
+    run->finished_ = true;
+  }
+  run->cv_.notify_all();
   idle_cv_.notify_all();
 }
 

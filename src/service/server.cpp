@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -24,6 +25,7 @@
 #include "service/service_metrics.hpp"
 #include "service/util.hpp"
 #include "service/web_routes.hpp"
+#include "io/xlsx_export.hpp"
 #include "solver/config.hpp"
 #include "solver/solve.hpp"
 
@@ -237,6 +239,8 @@ struct Service::Impl {
   std::thread listen_thread, drain_thread;
   std::atomic<bool> ready{false}, shutting_down{false}, http_stopping{false}, started{false};
   int bound_port = 0;
+  int listen_fd = -1;
+  static constexpr int kListenBacklog = 1024;
   std::mutex mu;
   std::condition_variable cv;
   bool stopped = false;
@@ -279,6 +283,7 @@ struct Service::Impl {
         [this](auto& q, auto& s, auto& p) { document(q, s, p, RunDocument::ToursCsv); });
     add("POST", "/api/v1/runs/{id}/cancel", true, [this](auto& q, auto& s, auto& p) { cancel_run(q, s, p); });
     add("POST", "/api/v1/forecast/preview", true, [this](auto& q, auto& s, auto& p) { forecast_preview(q, s, p); });
+    add("GET", "/api/v1/runs/{id}/export/roster.xlsx", true, [this](auto& q, auto& s, auto& p) { roster_xlsx_export(q, s, p); });
   }
 
   std::vector<std::string> route_patterns() const {
@@ -605,6 +610,22 @@ struct Service::Impl {
     }
   }
 
+  // GET /api/v1/runs/{id}/export/roster.xlsx: rendered on demand from the stored report document
+  // (io/xlsx_export), so the run store needs no binary column.
+  void roster_xlsx_export(const httplib::Request&, httplib::Response& res, const Params& p) {
+    const std::string& id = p.at("id");
+    if (auto live = runs->live(id); live && !live->finished())
+      return send_json(res, 409, {{"detail", "run '" + id + "' is " + live->status() + "; its documents exist once it has finished"}});
+    auto stored = store->get(id);
+    if (!stored) return send_json(res, 404, {{"detail", "run '" + id + "' not found"}});
+    auto report = store->document(id, RunDocument::Report);
+    if (!report)
+      return send_json(res, 409, {{"detail", "run '" + id + "' ended " + stored->status + " without a plan"}});
+    res.status = 200;
+    res.set_header("Content-Disposition", "attachment; filename=\"" + id + "_roster.xlsx\"");
+    res.set_content(roster_xlsx_from_plan_json(json::parse(*report)), kXlsxContentType);
+  }
+
   void cancel_run(const httplib::Request&, httplib::Response& res, const Params& p) {
     const std::string& id = p.at("id");
     auto live = runs->live(id);
@@ -704,6 +725,11 @@ struct Service::Impl {
     http.set_write_timeout(30, 0);
     http.set_keep_alive_timeout(5);
     http.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle + delayed ACK (~40 ms)
+    // Remember the listening socket: httplib 0.11 listens with a backlog of 5 (see start()).
+    http.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      listen_fd = sock;
+    });
 
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       t_request.active = true;
@@ -759,7 +785,9 @@ struct Service::Impl {
       }
       internal_error(res, what);
     });
-    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    // Counted just before the answer is written (httplib's post-routing hook), so a client that
+    // has its answer always finds it in the next scrape. A stream counts at its first byte.
+    http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       double seconds = 0;
       std::string route = kUnmatched;
       if (t_request.active) {
@@ -769,6 +797,15 @@ struct Service::Impl {
       const std::string method = req.method.empty() ? "UNKNOWN" : req.method;
       metrics->record_http(method, route, res.status, seconds);
       if (res.status >= 400) metrics->record_api_error(route, error_type_for_status(res.status));
+    });
+    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      double seconds = 0;
+      std::string route = kUnmatched;
+      if (t_request.active) {
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request.start).count();
+        route = t_request.route;
+      }
+      const std::string method = req.method.empty() ? "UNKNOWN" : req.method;
       {
         ScopedLogContext ctx(t_request.correlation_id, "");
         const bool probe = route == "/api/v1/healthz" || route == "/api/v1/readyz" || route == "/api/v1/metrics";
@@ -800,6 +837,8 @@ struct Service::Impl {
         throw std::runtime_error("cannot listen on " + opt.host + ":" + std::to_string(opt.port));
       bound_port = opt.port;
     }
+    // A burst of clients (50 at once) overflows a backlog of 5: connections are dropped and reset.
+    if (listen_fd >= 0) ::listen(listen_fd, kListenBacklog);
     listen_thread = std::thread([this] { http.listen_after_bind(); });
     ready = true;
     service_log()->info(

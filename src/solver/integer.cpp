@@ -143,43 +143,47 @@ DiveResult dive(MasterLp& lp, const Pricer& pricer, const std::vector<BlockPatte
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return x[static_cast<size_t>(a)] > x[static_cast<size_t>(b)]; });
     if (order.empty()) break;  // LP says nothing is needed but residual > 0: inconsistent
-    if (static_cast<int>(order.size()) > std::max(1, opt.max_trials)) order.resize(static_cast<size_t>(std::max(1, opt.max_trials)));
+    // Trials: first a batch (every column with x ≥ roundup_threshold, up to max_roundups, saves
+    // re-solves), then single columns (up to max_trials).
+    std::vector<std::vector<int>> trials;
+    {
+      std::vector<int> batch;
+      for (int j : order)
+        if (static_cast<int>(batch.size()) < opt.max_roundups && x[static_cast<size_t>(j)] >= opt.roundup_threshold)
+          batch.push_back(j);
+      if (batch.size() >= 2) trials.push_back(batch);
+      for (int c = 0; c < std::max(1, opt.max_trials) && c < static_cast<int>(order.size()); ++c)
+        trials.push_back({order[static_cast<size_t>(c)]});
+    }
     const double before = *proj;
     std::optional<double> best_proj;
-    int best_j = -1;
+    int best_t = -1;
     bool accepted = false;
-    for (size_t c = 0; c < order.size(); ++c) {
+    for (size_t c = 0; c < trials.size(); ++c) {
       State trial = st;
-      for (int q = 0; q < std::max(1, opt.max_roundups) && q < static_cast<int>(order.size()); ++q) {
-        const int j = order[(c + static_cast<size_t>(q)) % order.size()];
-        if (q > 0 && x[static_cast<size_t>(j)] < opt.roundup_threshold) break;
-        fix(trial, j, 1);
-        if (opt.max_roundups <= 1) break;
-      }
-      std::optional<double> p = evaluate(trial);
-      if (!p) {
+      for (int j : trials[c]) fix(trial, j, 1);
+      std::optional<double> pr = evaluate(trial);
+      if (!pr) {
         if (res.stopped) break;
         continue;
       }
-      if (*p <= before + 1e-9 || c + 1 == order.size()) {
-        if (*p <= before + 1e-9 || !best_proj || *p < *best_proj - 1e-9) {
-          st = std::move(trial);
-          proj = p;
-          accepted = true;
-          break;
-        }
+      if (*pr <= before + 1e-9) {
+        st = std::move(trial);
+        proj = pr;
+        accepted = true;
+        break;
       }
-      if (!best_proj || *p < *best_proj - 1e-9) {
-        best_proj = p;
-        best_j = static_cast<int>(c);
+      if (trials[c].size() == 1 && (!best_proj || *pr < *best_proj - 1e-9)) {
+        best_proj = pr;
+        best_t = static_cast<int>(c);
       }
     }
     if (res.stopped) break;
     if (!accepted) {
-      if (best_j < 0) break;
-      // Re-apply the least bad trial.
+      if (best_t < 0) break;
+      // Re-apply the least bad single round-up.
       State trial = st;
-      fix(trial, order[static_cast<size_t>(best_j)], 1);
+      for (int j : trials[static_cast<size_t>(best_t)]) fix(trial, j, 1);
       proj = evaluate(trial);
       st = std::move(trial);
     }

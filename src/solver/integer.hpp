@@ -44,9 +44,9 @@ struct DiveOptions {
   long max_lp_iterations = 2'000'000;  // over the whole dive
   double smoothing = 0.5;
   bool certify_only = true;
-  // Per step without x ≥ 1, round up the largest fractional column and then further columns with
-  // x ≥ roundup_threshold (largest first) that over-cover nothing, at most max_roundups in all.
-  int max_roundups = 1;
+  // Per step, first try rounding up every column with x ≥ roundup_threshold at once (at most
+  // max_roundups; saves re-solves), then single columns.
+  int max_roundups = 8;
   double roundup_threshold = 0.5;
   // Round-up candidates tried per step before accepting the least bad (1 = plain diving).
   int max_trials = 3;  // per step, stop re-pricing once ⌈LP⌉ of the residual is proven

@@ -240,7 +240,7 @@ LnsResult run_lns(std::vector<Column> rosters, const std::vector<BlockPattern>& 
   LnsResult res;
   std::sort(rosters.begin(), rosters.end());
   Rng rng{opt.seed * 0x2545F4914F6CDD1DULL + 0x1234567ULL};
-  const CostModel cost = secondary_cost_model(opt.fte_minutes);
+  const CostModel cost = opt.cost ? *opt.cost : secondary_cost_model(opt.fte_minutes);
   int stagnation = 0;
   for (int it = 0; it < opt.max_iterations; ++it) {
     if (stop && stop()) {

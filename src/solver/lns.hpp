@@ -11,6 +11,7 @@
 //    partition. Only lexicographic improvements are kept.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "core/block.hpp"
@@ -59,6 +60,7 @@ struct LnsOptions {
   Minutes fte_minutes = 2400;
   int driver_target = 0;        // ⌈bound⌉ of the component: below it no driver can be saved
   double max_seconds = 1e9;     // CLP/CBC safety net
+  std::optional<CostModel> cost;  // sub-problem costs; default secondary_cost_model(fte_minutes)
 };
 
 struct LnsResult {

@@ -269,8 +269,9 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     return true;
   };
 
-  // Baseline: the first incumbent. It watches a stop flag set when the run must end.
-  {
+  // Baseline: the first incumbent. It watches a stop flag set when the run must end. It is only
+  // asked for fully coverable weeks (it is not built for tours no driver may work).
+  if (unassigned.empty()) {
     std::atomic<bool> stop_flag{false};
     std::atomic<bool> done{false};
     std::thread watchdog([&] {
@@ -466,7 +467,8 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     const PlanScore sc = score_rosters(st.rosters, blocks, p, fte_minutes);
     return sc.drivers <= st.bound && sc.pt <= pt_lower_bound(ci, sc.drivers);
   };
-  auto improve = [&](bool fill) {
+  // Rebalancing, then LNS unless the component is provably done (or `lns_cost` forces it).
+  auto improve = [&](bool fill, const CostModel* lns_cost) {
     for (size_t ci = 0; ci < comps.size(); ++ci) {
       CompState& st = cs[ci];
       if (st.rosters.empty()) continue;
@@ -481,7 +483,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
           (fill && rr.moves > 0))
         st.rosters = std::move(rr.rosters);
       if (budget.should_stop()) return;
-      if (component_optimal(ci) || cfg.lns_max_iterations <= 0) continue;
+      if ((component_optimal(ci) && !lns_cost) || cfg.lns_max_iterations <= 0) continue;
       LnsOptions lo;
       lo.max_iterations = cfg.lns_max_iterations;
       lo.seed = req.seed;
@@ -489,6 +491,10 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
       lo.driver_target = st.bound;
       lo.columns_per_round = per_round;
       lo.max_seconds = std::max(0.05, budget.seconds_left_in_phase());
+      if (lns_cost) {
+        lo.cost = *lns_cost;
+        lo.stagnation_limit = cfg.lns_max_iterations;  // the rerun spends its whole iteration budget
+      }
       LnsResult lr = run_lns(st.rosters, blocks, comps[ci].blocks, block_index, ntypes, p, lo, stop,
                              [&](const std::vector<Column>& r) {
                                st.rosters = r;
@@ -500,14 +506,14 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     }
   };
   if (all_have) {
-    improve(false);
+    improve(false, nullptr);
     offer(cs, Phase::Lns);
   }
   // Feature flag: fill FTE drivers into the target band (driver count fixed).
   if (cfg.enable_fill_to_target_greedy && all_have && !budget.should_stop()) {
     std::vector<std::vector<Column>> before;
     for (const CompState& st : cs) before.push_back(st.rosters);
-    improve(true);
+    improve(true, nullptr);
     add_reason(rep, "FILL_TO_TARGET_APPLIED");
     // Accept even when the lexicographic score is equal (the band is the flag's objective).
     std::vector<Column> all;
@@ -537,6 +543,9 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
       heavy.block_1er = kRerunBase1er * cfg.rerun_1er_penalty_multiplier;
       heavy.pt = kRerunBasePt * cfg.rerun_1er_penalty_multiplier;
       heavy.pt_threshold_minutes = fte_minutes;
+      CostModel heavy_lns = secondary_cost_model(fte_minutes);
+      heavy_lns.block_1er *= cfg.rerun_1er_penalty_multiplier;
+      heavy_lns.pt *= cfg.rerun_1er_penalty_multiplier;
       std::vector<std::vector<Column>> before;
       for (CompState& st : cs) {
         before.push_back(st.rosters);
@@ -545,11 +554,13 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
       run_phase2(&heavy);
       bool complete = std::all_of(cs.begin(), cs.end(), [](const CompState& s) { return !s.rosters.empty(); });
       if (complete) {
-        improve(cfg.enable_fill_to_target_greedy);
+        improve(cfg.enable_fill_to_target_greedy, &heavy_lns);
         offer(cs, Phase::Lns);  // kept only if lexicographically better
       }
-      for (size_t i = 0; i < cs.size(); ++i)
-        if (!complete) cs[i].rosters = before[i];
+      // The rerun's LNS also continues from the kept plan with the heavy costs.
+      for (size_t i = 0; i < cs.size(); ++i) cs[i].rosters = before[i];
+      improve(cfg.enable_fill_to_target_greedy, &heavy_lns);
+      offer(cs, Phase::Lns);
     }
   }
   budget.end_phase(Phase::Lns);

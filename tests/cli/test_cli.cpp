@@ -94,8 +94,9 @@ TEST_F(CliTest, BadPolicyExitsTwoNamingTheRule) {
 TEST_F(CliTest, SolveWritesPlanRosterAndToursAndValidatePassesIt) {
   std::string f = write("w.csv", kSmallWeek);
   std::string plan = (dir / "plan.json").string(), roster = (dir / "roster.csv").string(),
-              tours = (dir / "tours.csv").string();
-  CmdResult r = run("solve " + f + " --time-limit 5 --out " + plan + " --roster " + roster + " --tours-csv " + tours);
+              tours = (dir / "tours.csv").string(), xlsx = (dir / "roster.xlsx").string();
+  CmdResult r = run("solve " + f + " --time-limit 5 --out " + plan + " --roster " + roster + " --tours-csv " + tours +
+                    " --xlsx " + xlsx);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("drivers       : 1 "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("audit         : OK"), std::string::npos) << r.output;
@@ -109,6 +110,10 @@ TEST_F(CliTest, SolveWritesPlanRosterAndToursAndValidatePassesIt) {
   std::getline(rin, header);
   EXPECT_NE(header.find("Fahrer;Montag;Dienstag"), std::string::npos);
   EXPECT_TRUE(fs::file_size(tours) > 0);
+  std::ifstream xin(xlsx, std::ios::binary);
+  std::string magic(2, '\0');
+  xin.read(magic.data(), 2);
+  EXPECT_EQ(magic, "PK");  // a zip container: the workbook itself is checked in tests/io/xlsx_export_test.cpp
   CmdResult v = run("validate " + f + " " + plan);
   EXPECT_EQ(v.exit_code, 0) << v.output;
 }

@@ -221,9 +221,10 @@ TEST(SignatureLru, DefaultWindowIsFiveThousand) {
   SignatureLru lru;
   EXPECT_EQ(lru.capacity(), 5000u);
   EXPECT_TRUE(lru.is_new("first"));
-  for (int i = 0; i < 4999; ++i) ASSERT_TRUE(lru.is_new("s" + std::to_string(i)));
+  auto key = [](char prefix, int i) { return std::string(1, prefix) + std::to_string(i); };
+  for (int i = 0; i < 4999; ++i) ASSERT_TRUE(lru.is_new(key('s', i)));
   EXPECT_FALSE(lru.is_new("first"));  // still inside the window of 5000 …
-  for (int i = 0; i < 5000; ++i) lru.is_new("t" + std::to_string(i));
+  for (int i = 0; i < 5000; ++i) lru.is_new(key('t', i));
   EXPECT_TRUE(lru.is_new("first"));   // … pushed out by 5000 newer ones
 }
 

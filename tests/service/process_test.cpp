@@ -13,8 +13,9 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
+// Seconds of column generation for the solver (see http_api_test.cpp long_run_body).
 std::string long_body(double limit) {
-  return json{{"tours", test::synthetic_tours(450, 7, 99)}, {"seed", 5}, {"time_limit_seconds", limit}}.dump();
+  return json{{"tours", test::synthetic_tours(60, 6, 5)}, {"seed", 5}, {"time_limit_seconds", limit}}.dump();
 }
 
 httplib::Client client_for(int port) {

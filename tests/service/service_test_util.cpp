@@ -37,7 +37,7 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-json synthetic_tours(int per_day, int days, unsigned seed) {
+json synthetic_tours(int per_day, int days, unsigned seed, int fixed_minutes) {
   json tours = json::array();
   unsigned state = seed;
   auto next = [&] {
@@ -48,7 +48,8 @@ json synthetic_tours(int per_day, int days, unsigned seed) {
   for (int d = 0; d < days; ++d) {
     for (int i = 0; i < per_day; ++i) {
       const int start = 4 * 60 + static_cast<int>(next() % 57) * 15;  // 04:00 … 18:00
-      const int dur = 210 + static_cast<int>(next() % 5) * 15;          // 3.5 … 4.5 h
+      const int random_dur = 210 + static_cast<int>(next() % 5) * 15;   // 3.5 … 4.5 h
+      const int dur = fixed_minutes > 0 ? fixed_minutes : random_dur;
       char id[16];
       std::snprintf(id, sizeof id, "T%04d", ++n);
       tours.push_back({{"id", id},

@@ -33,8 +33,9 @@ class TempDir {
 };
 
 // A deterministic synthetic week: `per_day` tours per day on `days` days (Mon…), starts spread
-// over the day in 15-minute steps by a fixed LCG, durations 3.5–4.5 h. Ids T0001…
-json synthetic_tours(int per_day, int days = 6, unsigned seed = 7);
+// over the day in 15-minute steps by a fixed LCG, durations 3.5–4.5 h (or all `fixed_minutes`
+// long: few distinct tour types, like a real depot). Ids T0001…
+json synthetic_tours(int per_day, int days = 6, unsigned seed = 7, int fixed_minutes = 0);
 
 // The runbook's synthetic canary body: {"tours":[…],"seed":42,"time_limit_seconds":30}.
 std::string canary_body();

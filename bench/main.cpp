@@ -270,13 +270,24 @@ int main(int argc, char** argv) {
        << (a.lp >= 0 ? std::to_string(a.lp) : "–") << " | " << fmt(100 * a.gap, 2) << " % | " << a.pt << " | "
        << fmt(a.first) << " | " << fmt(a.best) << " | " << fmt(a.total) << " | " << fmt(a.wall) << " | "
        << fmt(a.maxrss_kb / 1024.0, 0) << " | " << a.status << (a.audit ? "" : " AUDIT-FAIL") << " "
-       << (a.codes == "-" ? "" : a.codes) << " | " << (stable ? "yes" : "NO (" + a.signature + "/" + b.signature + "/" + c.signature + ")")
-       << " |\n";
-    notes << "- **" << inst.name << "**: " << inst.note << (inst.time_limit != 30 ? ", time limit " + fmt(inst.time_limit, 0) + " s" : "")
-          << "; under load: total " << fmt(c.total) << " s\n";
+       << (a.codes == "-" ? "" : a.codes) << " | ";
+    if (stable)
+      md << "yes";
+    else
+      md << "NO (" << a.signature << "/" << b.signature << "/" << c.signature << ")";
+    md << " |\n";
+    notes << "- **" << inst.name << "**: " << inst.note;
+    if (inst.time_limit != 30) notes << ", time limit " << fmt(inst.time_limit, 0) << " s";
+    notes << "; under load: total " << fmt(c.total) << " s, " << c.drivers << " drivers, " << c.status << " "
+          << (c.codes == "-" ? "" : c.codes) << "\n";
   }
   md << "\nInstances:\n\n" << notes.str();
   md << "\nAll signatures stable: " << (all_stable ? "yes" : "NO") << "\n";
+  md << "\nHow to read: *lower bound* is the best proven bound (hours, per-day, path cover, rest-concurrency, "
+        "LP = ⌈column-generation LP⌉ certified from the duals); *gap* = (drivers − bound) / bound, 0 % = "
+        "certified optimal driver count (reason code OPTIMAL). *first plan* = the baseline plan audited; *best* = "
+        "the last improvement. *peak MiB* = ru_maxrss of the child process that ran the solve. "
+        "TIME_LIMIT_REACHED marks a run cut by the wall-clock safety net (its plan may then differ between runs).\n";
   std::cout << md.str();
   if (!out_path.empty()) {
     std::ofstream f(out_path);

@@ -41,10 +41,12 @@ void Budget::start_phase(Phase p) {
 }
 
 void Budget::end_phase(Phase p) {
-  spent_[static_cast<size_t>(p)] += elapsed() - phase_start_[static_cast<size_t>(p)];
+  const double now = elapsed();
+  spent_[static_cast<size_t>(p)] += now - phase_start_[static_cast<size_t>(p)];
+  ended_at_[static_cast<size_t>(p)] = now;
 }
 
-bool Budget::phase_overran(Phase p) const { return spent_[static_cast<size_t>(p)] > slice(p) + 1e-9; }
+bool Budget::phase_overran(Phase p) const { return ended_at_[static_cast<size_t>(p)] > phase_deadline(p) + 1e-9; }
 
 bool Budget::phase_deadline_passed() const {
   if (elapsed() < phase_deadline(current_)) return false;

@@ -39,6 +39,7 @@ class Budget {
   void end_phase(Phase p);
   Phase current() const { return current_; }
   double phase_seconds(Phase p) const { return spent_[static_cast<int>(p)]; }
+  // The phase ended after its cumulative deadline (its slice plus what earlier phases passed on).
   bool phase_overran(Phase p) const;
 
   bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
@@ -60,6 +61,7 @@ class Budget {
   Phase current_ = Phase::Profiling;
   std::array<double, kPhases> phase_start_{};
   std::array<double, kPhases> spent_{};
+  std::array<double, kPhases> ended_at_{};
   mutable std::atomic<bool> hit_clock_{false};
 };
 

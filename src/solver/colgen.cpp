@@ -220,21 +220,30 @@ CgResult run_column_generation(MasterLp& lp, const Pricer& pricer, const std::ve
   };
   std::vector<double> center;
   double center_mu = 0, best_lagr = -1e300;
+  int solves = 0;
   bool have_bound = false;
   while (true) {
     if (stop && stop()) {
       res.stopped = true;
       break;
     }
-    long left = opt.max_lp_iterations - (lp.iterations() - it0);
-    if (left <= 0) break;
-    MasterLp::Status st = lp.solve(stop, left, opt.max_seconds);
+    // The work limit is checked between solves (a started solve runs to its end, so the master
+    // always holds a solution of its current demand); the first solve always runs.
+    const long left = opt.max_lp_iterations - (lp.iterations() - it0);
+    if (left <= 0 && solves > 0) {
+      res.work_limited = true;
+      break;
+    }
+    MasterLp::Status st = lp.solve(stop, std::max(left, kMinSolveIterations), opt.max_seconds);
+    ++solves;
     if (st == MasterLp::Status::Infeasible) {
       res.infeasible = true;
       break;
     }
     if (st != MasterLp::Status::Optimal) {
-      res.stopped = st == MasterLp::Status::Stopped;
+      // Stopped by the clock / cancel (the safety net), or a pathological solve hit its cap.
+      if (stop && stop()) res.stopped = true;
+      else res.work_limited = res.failed = true;
       break;
     }
     res.lp_value = lp.objective();

@@ -23,6 +23,8 @@ namespace so {
 inline constexpr double kBoundEpsilon = 1e-6;      // ⌈z − ε⌉: z within ε of an integer counts as that integer
 inline constexpr double kPricingTolerance = 1e-9;  // a column enters when its reduced cost < −tolerance
 inline constexpr double kIntegralityTolerance = 1e-6;
+// Iteration cap of one CLP solve: the run's work limit is checked between solves.
+inline constexpr long kMinSolveIterations = 50000;
 
 int certified_ceil(double z);  // ⌈z − kBoundEpsilon⌉, at least 0
 
@@ -98,6 +100,8 @@ struct CgResult {
   bool converged = false;   // pricing proved no improving column exists
   bool stopped = false;     // cancel / deadline
   bool infeasible = false;
+  bool work_limited = false;  // stopped by max_rounds / max_lp_iterations (the master is solved)
+  bool failed = false;        // a single solve hit kMinSolveIterations or failed numerically
   double lp_value = 0;      // objective of the last restricted-master solve
   double dual_bound = 0;    // valid lower bound on the full LP optimum (pure driver cost), else 0
   int rounds = 0, columns_added = 0;

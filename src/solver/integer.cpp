@@ -97,7 +97,7 @@ DiveResult dive(MasterLp& lp, const Pricer& pricer, const std::vector<BlockPatte
     res.columns_added += cr.columns_added;
     ++res.steps;
     if (cr.stopped) res.stopped = true;
-    if (cr.stopped || cr.infeasible) return std::nullopt;
+    if (cr.stopped || cr.infeasible || cr.failed) return std::nullopt;
     x = lp.values();
     if (pure) return s.cost + certified_ceil(cr.converged ? cr.lp_value : std::max(cr.dual_bound, 0.0));
     return s.cost + cr.lp_value;
@@ -113,7 +113,18 @@ DiveResult dive(MasterLp& lp, const Pricer& pricer, const std::vector<BlockPatte
       res.pruned = true;
       break;
     }
-    if (res.steps >= opt.max_steps || lp.iterations() - it0 >= opt.max_lp_iterations) break;
+    if (res.steps >= opt.max_steps || lp.iterations() - it0 >= opt.max_lp_iterations) {
+      // Work limit: complete by rounding the current residual LP solution up (a cover when no
+      // slack is in use), so a stopped dive still yields an integer solution.
+      if (lp.artificial_total() > kIntegralityTolerance) break;
+      for (int j = 0; j < static_cast<int>(x.size()); ++j) {
+        const double v = x[static_cast<size_t>(j)];
+        if (v > kIntegralityTolerance) fix(st, j, static_cast<int>(std::ceil(v - kIntegralityTolerance)));
+      }
+      res.rounded_out = true;
+      res.ok = done(st);
+      break;
+    }
     // Floors first: x − ⌊x⌋ stays optimal for the reduced residual, so no re-solve is needed.
     bool all_integral = true;
     for (double v : x)
@@ -367,7 +378,8 @@ std::vector<Column> make_partition(std::vector<Column> rosters, const std::vecto
   std::vector<Minutes> minutes(rosters.size(), 0);
   for (size_t i = 0; i < rosters.size(); ++i)
     for (int b : rosters[i]) minutes[i] += blocks[static_cast<size_t>(b)].work;
-  std::vector<Column> extra;  // rosters created by the fallback
+  std::optional<Column> extra_pending;  // a roster created by the fallback (added after the scan)
+  int extra_type = -1;
   for (int t = 0; t < static_cast<int>(demand.size()); ++t) {
     while (cover[static_cast<size_t>(t)] > demand[static_cast<size_t>(t)]) {
       // Candidate removals of one occurrence of type t, scored by the secondary objectives.
@@ -419,31 +431,53 @@ std::vector<Column> make_partition(std::vector<Column> rosters, const std::vecto
         cover[static_cast<size_t>(t)] -= 1;
         continue;  // emptied rosters are dropped at the end
       }
-      // No valid removal: t is the middle of 3er blocks only. Keep the first tour, drop t, move
-      // the last tour to a roster of its own.
+      // No valid removal: t is the middle of 3er blocks only (e.g. split gaps not allowed). Drop
+      // t together with an over-covered neighbour (keeping the other as a 1er), or else keep the
+      // first tour and move the last one to a roster of its own.
       bool done = false;
-      for (int i : holders[static_cast<size_t>(t)]) {
-        Column& c = rosters[static_cast<size_t>(i)];
-        for (size_t q = 0; q < c.size() && !done; ++q) {
-          const BlockPattern& bp = blocks[static_cast<size_t>(c[q])];
-          if (bp.n != 3 || bp.types[1] != t) continue;
-          int a = bp.types[0], z = bp.types[2];
-          int ba = index.find(bp.day, std::span<const int>(&a, 1));
-          int bz = index.find(bp.day, std::span<const int>(&z, 1));
-          if (ba < 0 || bz < 0) continue;
-          minutes[static_cast<size_t>(i)] -= bp.work - blocks[static_cast<size_t>(ba)].work;
-          c[q] = ba;
-          extra.push_back(Column{bz});
-          cover[static_cast<size_t>(t)] -= 1;
-          done = true;
+      for (int pass = 0; pass < 2 && !done; ++pass) {
+        for (int i : holders[static_cast<size_t>(t)]) {
+          const Column& c = rosters[static_cast<size_t>(i)];
+          for (size_t q = 0; q < c.size() && !done; ++q) {
+            const BlockPattern& bp = blocks[static_cast<size_t>(c[q])];
+            if (bp.n != 3 || bp.types[1] != t) continue;
+            const int a = bp.types[0], z = bp.types[2];
+            const int ba = index.find(bp.day, std::span<const int>(&a, 1));
+            const int bz = index.find(bp.day, std::span<const int>(&z, 1));
+            const bool z_spare = cover[static_cast<size_t>(z)] > demand[static_cast<size_t>(z)];
+            const bool a_spare = cover[static_cast<size_t>(a)] > demand[static_cast<size_t>(a)];
+            int keep = -1, dropped_other = -1;
+            if (pass == 0 && z_spare && ba >= 0) keep = ba, dropped_other = z;
+            else if (pass == 0 && a_spare && bz >= 0) keep = bz, dropped_other = a;
+            else if (pass == 1 && ba >= 0 && bz >= 0) keep = ba;
+            if (keep < 0) continue;
+            Column trial = c;
+            trial[q] = keep;
+            if (!column_feasible(trial, blocks, p)) continue;
+            minutes[static_cast<size_t>(i)] += blocks[static_cast<size_t>(keep)].work - bp.work;
+            rosters[static_cast<size_t>(i)] = std::move(trial);
+            cover[static_cast<size_t>(t)] -= 1;
+            if (dropped_other >= 0) {
+              cover[static_cast<size_t>(dropped_other)] -= 1;
+            } else {  // z moves to a new roster (which may be trimmed later like any other)
+              extra_pending = Column{bz};
+              extra_type = z;
+            }
+            done = true;
+          }
+          if (done) break;
         }
-        if (done) break;
+      }
+      if (extra_pending) {
+        holders[static_cast<size_t>(extra_type)].push_back(static_cast<int>(rosters.size()));
+        minutes.push_back(blocks[static_cast<size_t>((*extra_pending)[0])].work);
+        rosters.push_back(std::move(*extra_pending));
+        extra_pending.reset();
       }
       if (!done) break;  // cannot happen for valid inputs; leave the over-cover (the audit would flag it)
     }
   }
   std::erase_if(rosters, [](const Column& c) { return c.empty(); });
-  for (Column& c : extra) rosters.push_back(std::move(c));
   std::sort(rosters.begin(), rosters.end());
   return rosters;
 }

@@ -58,6 +58,7 @@ struct DiveResult {
   bool ok = false;        // a complete integer cover was found
   bool stopped = false;   // cancel / deadline
   bool pruned = false;    // abandoned by the cutoff
+  bool rounded_out = false;  // the work limit ended it; completed by rounding the LP up
   std::vector<ColumnCount> chosen;
   double objective = 0;   // Σ cost × multiplicity
   int steps = 0;

@@ -6,7 +6,6 @@
 #include <map>
 #include <numeric>
 #include <tuple>
-#include <cstdio>
 
 namespace so {
 
@@ -154,7 +153,8 @@ RebalanceResult rebalance_rosters(std::vector<Column> rosters, const std::vector
               for (int x : {ba, bb})
                 for (int q = 0; q < blocks[static_cast<size_t>(x)].n; ++q)
                   u[m++] = blocks[static_cast<size_t>(x)].types[static_cast<size_t>(q)];
-              std::sort(u, u + m);
+              for (int q = 1; q < m; ++q)  // insertion sort of ≤ 6 type ids
+                for (int r = q; r > 0 && u[r - 1] > u[r]; --r) std::swap(u[r - 1], u[r]);
               if (m < 2) continue;
               // Masks with the lowest tour on A's side; B's side mirrors it (mask ^ full).
               for (int mask = 1; mask < (1 << m) && !moved; ++mask) {
@@ -177,7 +177,6 @@ RebalanceResult rebalance_rosters(std::vector<Column> rosters, const std::vector
           improved = improved || moved;
         }
       }
-      if (getenv("RBDBG")) fprintf(stderr, "rebalance stage %d pass %d checks %ld moves %d\n", stage, pass, checks, res.moves);
       if (!improved || checks >= opt.max_checks || res.stopped) break;
       // Diminishing returns: another full pass for less than 1 % of the drivers is not worth it.
       if (res.moves - moves_before < std::max<int>(1, static_cast<int>(n) / 100)) break;
@@ -353,11 +352,6 @@ LnsResult run_lns(std::vector<Column> rosters, const std::vector<BlockPattern>& 
       const PlanScore after = score_rosters(new_cols, blocks, p, opt.fte_minutes);
       bool feasible = std::all_of(new_cols.begin(), new_cols.end(),
                                   [&](const Column& c) { return column_feasible(c, blocks, p); });
-      if (getenv("LNSDBG"))
-        fprintf(stderr, "it %d strat %d rows %zu blocks %zu old %.4f dive %.4f ok %d  before %d/%d/%d/%d/%d after %d/%d/%d/%d/%d\n", it,
-                strategy, rows.size(), sub_blocks.size(), old_cost, dr.objective, dr.ok, before.drivers, before.pt,
-                before.blocks_1er, before.blocks_split, before.tight_rests, after.drivers, after.pt, after.blocks_1er,
-                after.blocks_split, after.tight_rests);
       if (feasible && after < before) {
         std::vector<Column> next;
         size_t f = 0;

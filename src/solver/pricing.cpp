@@ -163,16 +163,21 @@ void Pricer::run_dp(std::span<const double> duals, double column_dual, const std
   const Minutes rest_n = required_rest_after(BlockKind::One, p);
   const Minutes rest_3 = required_rest_after(BlockKind::Three, p);
 
-  pred.assign(7, {});
-  off_pred.assign(8, {});
-  std::vector<double> base(static_cast<size_t>(LK), kNegInf);
-  base[0] = 0;  // the empty partial week
-  std::vector<double> off = base;  // O_d: partials on days ≤ d-2 (day d-1 not worked)
-  std::vector<double> prevF, curF;  // F_{d-1}, F_d
+  pred.resize(7);
+  off_pred.resize(8);
+  // Scratch arrays live in the pricer and keep their capacity between calls (no page faults).
+  Scratch& sc = scratch_;
+  std::vector<double>& off = sc.off;  // O_d: partials on days ≤ d-2 (day d-1 not worked)
+  off.assign(static_cast<size_t>(LK), kNegInf);
+  off[0] = 0;  // the empty partial week
+  std::vector<double>& prevF = sc.prevF;  // F_{d-1}
+  std::vector<double>& curF = sc.curF;    // F_d
   int prev_n = 0;
-  // Prefix maxima over F_{d-1} per class in end order; group maxima for tight rests.
-  std::vector<double> prefN, pref3;
-  std::vector<int32_t> prefN_arg, pref3_arg;
+  // Prefix maxima over F_{d-1} per class in end order.
+  std::vector<double>& prefN = sc.prefN;
+  std::vector<double>& pref3 = sc.pref3;
+  std::vector<int32_t>& prefN_arg = sc.prefN_arg;
+  std::vector<int32_t>& pref3_arg = sc.pref3_arg;
 
   auto build_prefix = [&](const std::vector<int>& cls, std::vector<double>& pref, std::vector<int32_t>& arg) {
     const size_t n = cls.size();
@@ -197,9 +202,12 @@ void Pricer::run_dp(std::span<const double> duals, double column_dual, const std
     }
   };
 
-  std::vector<double> bestPred(static_cast<size_t>(LK));
-  std::vector<int32_t> bestArg(static_cast<size_t>(LK));
-  std::vector<Minutes> endsN, ends3;
+  std::vector<double>& bestPred = sc.bestPred;
+  std::vector<int32_t>& bestArg = sc.bestArg;
+  bestPred.resize(static_cast<size_t>(LK));
+  bestArg.resize(static_cast<size_t>(LK));
+  std::vector<Minutes>& endsN = sc.endsN;
+  std::vector<Minutes>& ends3 = sc.ends3;
 
   for (int d = 0; d < 7; ++d) {
     const DayBlocks& db = days_[static_cast<size_t>(d)];
@@ -359,7 +367,8 @@ PricingResult Pricer::price(std::span<const double> duals, double column_dual, i
   PricingResult res;
   res.best_reduced_cost = std::numeric_limits<double>::infinity();
   double best_value = kNegInf;
-  std::vector<std::vector<int32_t>> pred, off_pred;
+  std::vector<std::vector<int32_t>>& pred = scratch_.pred;
+  std::vector<std::vector<int32_t>>& off_pred = scratch_.off_pred;
   std::vector<std::pair<double, Column>> found;  // (rc, column)
 
   auto harvest = [&](std::vector<Candidate>& cands) {
@@ -381,15 +390,23 @@ PricingResult Pricer::price(std::span<const double> duals, double column_dual, i
     harvest(cands);
   } else {
     // Week wrap: the Sunday→Monday rule depends on the Monday block's start, kind (3er or not)
-    // and size; one DP per group of Monday blocks, plus one with Monday off.
+    // and size. Monday blocks are grouped by the Sunday blocks they admit (and the tight-rest
+    // costs that come with them); one DP per group, plus one with Monday off.
     const DayBlocks& mon = days_[0];
     const DayBlocks& sun = days_[6];
-    std::map<std::tuple<Minutes, bool, int>, std::vector<char>> groups;
+    std::map<std::pair<std::vector<char>, std::vector<double>>, std::vector<char>> groups;  // ordered
     for (size_t j = 0; j < mon.ids.size(); ++j) {
-      const BlockPattern& b = blocks_[static_cast<size_t>(mon.ids[j])];
-      auto& g = groups[{b.start, is_3er(b), b.n}];
-      if (g.empty()) g.assign(mon.ids.size(), 0);
-      g[j] = 1;
+      const BlockPattern monb = shifted_one_week(blocks_[static_cast<size_t>(mon.ids[j])]);
+      std::vector<char> sun_ok(sun.ids.size(), 0);
+      std::vector<double> sun_pen(sun.ids.size(), 0.0);
+      for (size_t q = 0; q < sun.ids.size(); ++q) {
+        const BlockPattern& sb = blocks_[static_cast<size_t>(sun.ids[q])];
+        sun_ok[q] = consecutive_ok(sb, monb, policy_);
+        if (sun_ok[q] && rest_is_tight(sb, monb, policy_)) sun_pen[q] = cost_.tight_rest;
+      }
+      auto& mask = groups[{std::move(sun_ok), std::move(sun_pen)}];
+      if (mask.empty()) mask.assign(mon.ids.size(), 0);
+      mask[j] = 1;
     }
     {
       std::vector<char> none(mon.ids.size(), 0);
@@ -397,18 +414,9 @@ PricingResult Pricer::price(std::span<const double> duals, double column_dual, i
       run_dp(duals, column_dual, &none, nullptr, nullptr, cands, pred, off_pred, best_value);
       harvest(cands);
     }
-    for (auto& [key, mask] : groups) {
-      size_t first = static_cast<size_t>(std::find(mask.begin(), mask.end(), 1) - mask.begin());
-      const BlockPattern monb = shifted_one_week(blocks_[static_cast<size_t>(mon.ids[first])]);
-      std::vector<char> sun_ok(sun.ids.size(), 0);
-      std::vector<double> sun_pen(sun.ids.size(), 0.0);
-      for (size_t j = 0; j < sun.ids.size(); ++j) {
-        const BlockPattern& sb = blocks_[static_cast<size_t>(sun.ids[j])];
-        sun_ok[j] = consecutive_ok(sb, monb, policy_);
-        if (sun_ok[j] && rest_is_tight(sb, monb, policy_)) sun_pen[j] = cost_.tight_rest;
-      }
+    for (auto& [sunday, mask] : groups) {
       std::vector<Candidate> cands;
-      run_dp(duals, column_dual, &mask, &sun_ok, &sun_pen, cands, pred, off_pred, best_value);
+      run_dp(duals, column_dual, &mask, &sunday.first, &sunday.second, cands, pred, off_pred, best_value);
       harvest(cands);
     }
   }

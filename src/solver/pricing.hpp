@@ -110,6 +110,14 @@ class Pricer {
   double block_value(int b, std::span<const double> duals) const;
   int level_of(Minutes m) const { return m >= 0 && m < static_cast<int>(level_index_.size()) ? level_index_[m] : -1; }
 
+  struct Scratch {
+    std::vector<double> off, prevF, curF, prefN, pref3, bestPred;
+    std::vector<int32_t> prefN_arg, pref3_arg, bestArg;
+    std::vector<Minutes> endsN, ends3;
+    std::vector<std::vector<int32_t>> pred, off_pred;
+  };
+  mutable Scratch scratch_;  // reused between calls (a pricer is used by one thread at a time)
+
   const std::vector<BlockPattern>& blocks_;
   std::vector<int> allowed_;
   Policy policy_;

@@ -126,5 +126,26 @@ TEST(Partition, RemovesOverCoverOnlyWhereBlocksStayValid) {
   EXPECT_EQ(out[0], Column{b3});
 }
 
+TEST(Partition, MiddleOfA3erWithoutSplitGapsMovesTheLastTour) {
+  // Two drivers work A-B-C; B is needed once, A and C twice. Without split shifts, B cannot
+  // leave a 3er (A..C would be a split 2er): one driver keeps A, C goes to a roster of its own.
+  auto t = tours_of({{0, "05:00", "09:30"}, {0, "10:00", "14:30"}, {0, "15:00", "19:30"}});
+  const auto types = aggregate_tour_types(t);
+  Policy p;
+  p.allow_split = false;
+  const auto blocks = enumerate_blocks(types, p);
+  BlockIndex index(blocks);
+  const int abc = index.find(0, std::vector<int>{0, 1, 2});
+  ASSERT_GE(abc, 0);
+  EXPECT_LT(index.find(0, std::vector<int>{0, 2}), 0);
+  auto out = make_partition({Column{abc}, Column{abc}}, {2, 1, 2}, blocks, index, p, 2400);
+  std::vector<int> cover(3, 0);
+  for (const Column& c : out)
+    for (int b : c)
+      for (int q = 0; q < blocks[static_cast<size_t>(b)].n; ++q) cover[static_cast<size_t>(blocks[static_cast<size_t>(b)].types[static_cast<size_t>(q)])]++;
+  EXPECT_EQ(cover, (std::vector<int>{2, 1, 2}));
+  EXPECT_EQ(out.size(), 3u);
+}
+
 }  // namespace
 }  // namespace so

@@ -1,4 +1,5 @@
 #include "service/log.hpp"
+#include "service/util.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -26,16 +27,6 @@ ScopedLogContext::~ScopedLogContext() { log_context() = std::move(saved_); }
 
 namespace {
 
-std::string iso_utc(std::chrono::system_clock::time_point tp) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
 
 // One JSON object per line: ts, level, logger, msg, and run_id / correlation_id when set.
 class JsonFormatter final : public spdlog::formatter {

@@ -1,8 +1,9 @@
 #pragma once
 // Phase 2: integer rosters from the column-generation master. Two methods, the better wins:
 //  - diving with re-pricing (the cutting-stock residual heuristic): fix columns with x ≥ 1 at
-//    their floor, else round up the largest fractional one, re-run column generation on the
-//    residual demand, repeat;
+//    their floor, else round up fractional ones, re-run column generation on the residual demand,
+//    repeat; a round-up that worsens the projected outcome (fixed + ⌈residual LP⌉) is undone and
+//    the next candidate tried (limited look-ahead);
 //  - the restricted master as a MIP (COIN-OR CBC on OsiClp) under a node limit, cutoff = the
 //    incumbent, started from it.
 // Covering solutions are turned into exact partitions by removing over-covered tours where the
@@ -41,15 +42,15 @@ struct DiveOptions {
   int max_steps = 100000;
   int cg_rounds_per_step = 25;
   int columns_per_round = 10;
-  long max_lp_iterations = 2'000'000;  // over the whole dive
+  long max_lp_iterations = 2'000'000;  // over the whole dive; then completed by rounding up
   double smoothing = 0.5;
-  bool certify_only = true;
+  bool certify_only = true;  // per step, stop re-pricing once ⌈LP⌉ of the residual is proven
   // Per step, first try rounding up every column with x ≥ roundup_threshold at once (at most
   // max_roundups; saves re-solves), then single columns.
   int max_roundups = 8;
   double roundup_threshold = 0.5;
   // Round-up candidates tried per step before accepting the least bad (1 = plain diving).
-  int max_trials = 3;  // per step, stop re-pricing once ⌈LP⌉ of the residual is proven
+  int max_trials = 3;
   double cutoff = 1e300;  // abandon the dive once its projected outcome cannot beat this
   double max_seconds = 1e9;
 };

@@ -15,6 +15,13 @@
 namespace so {
 namespace {
 
+// "T" + number, built by appending (GCC 12 warns falsely on operator+ with a temporary).
+std::string tour_id(const char* prefix, long n) {
+  std::string s = prefix;
+  s += std::to_string(n);
+  return s;
+}
+
 Minutes hm(const char* t) { return *parse_hhmm(t); }
 
 struct Lp {
@@ -45,7 +52,7 @@ Lp solve_lp(const std::vector<Tour>& tours, const Policy& p) {
 
 std::vector<Tour> tours_of(std::initializer_list<std::tuple<int, const char*, const char*>> spec) {
   std::vector<Tour> t;
-  for (auto [d, s, e] : spec) t.push_back(make_tour("T" + std::to_string(t.size() + 1), d, hm(s), hm(e)));
+  for (auto [d, s, e] : spec) t.push_back(make_tour(tour_id("T", t.size() + 1), d, hm(s), hm(e)));
   return t;
 }
 
@@ -80,8 +87,8 @@ TEST(LpBound, WeeklyCapForcesSecondDriver) {
   // Six 10 h days of work (two 5 h tours a day) but a 50 h cap: 60 h of work → ⌈60/50⌉ = 2.
   std::vector<Tour> t;
   for (int d = 0; d < 6; ++d) {
-    t.push_back(make_tour("A" + std::to_string(d), d, hm("06:00"), hm("11:00")));
-    t.push_back(make_tour("B" + std::to_string(d), d, hm("11:30"), hm("16:30")));
+    t.push_back(make_tour(tour_id("A", d), d, hm("06:00"), hm("11:00")));
+    t.push_back(make_tour(tour_id("B", d), d, hm("11:30"), hm("16:30")));
   }
   Policy p;
   p.max_weekly_minutes = 3000;

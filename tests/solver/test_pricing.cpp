@@ -16,6 +16,13 @@
 namespace so {
 namespace {
 
+// "T" + number, built by appending (GCC 12 warns falsely on operator+ with a temporary).
+std::string tour_id(const char* prefix, long n) {
+  std::string s = prefix;
+  s += std::to_string(n);
+  return s;
+}
+
 // 3–4 tours a day from a grid that makes 2er, 3er (gaps 30–60 min), split 2er, rests just
 // above / below the minimum (late ends, early starts) and cross-midnight tours all likely.
 std::vector<Tour> tiny_week(uint64_t seed) {
@@ -28,7 +35,7 @@ std::vector<Tour> tiny_week(uint64_t seed) {
     for (int i = 0; i < n; ++i) {
       const Minutes start = kStarts[rng.below(12)];
       const Minutes dur = kDurations[rng.below(3)];
-      tours.push_back(make_tour("T" + std::to_string(tours.size()), day, start, (start + dur) % 1440));
+      tours.push_back(make_tour(tour_id("T", tours.size()), day, start, (start + dur) % 1440));
     }
   }
   return tours;
@@ -143,7 +150,9 @@ TEST(PricingDp, MatchesBruteForceOnTinyWeeks) {
           EXPECT_NEAR(pc.reduced_cost, reduced_cost(pc.blocks, blocks, c.policy, c.cost, duals, mu), 1e-9) << c.name;
           EXPECT_LT(pc.reduced_cost, 0.0);
         }
-        if (brute.best_rc < -1e-6) EXPECT_FALSE(pr.columns.empty()) << c.name;
+        if (brute.best_rc < -1e-6) {
+          EXPECT_FALSE(pr.columns.empty()) << c.name;
+        }
         ++compared;
       }
     }
@@ -179,7 +188,7 @@ TEST(PricingDp, MinuteLevelsAreTheReachableWeeklyTotals) {
   std::vector<Tour> tours;
   for (int d = 0; d < 6; ++d)
     for (int s = 0; s < 3; ++s)
-      tours.push_back(make_tour("T" + std::to_string(d * 3 + s), d, 300 + s * 300, 300 + s * 300 + 270));
+      tours.push_back(make_tour(tour_id("T", d * 3 + s), d, 300 + s * 300, 300 + s * 300 + 270));
   const std::vector<TourType> types = aggregate_tour_types(tours);
   Policy p;
   const std::vector<BlockPattern> blocks = enumerate_blocks(types, p);

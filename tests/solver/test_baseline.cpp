@@ -18,28 +18,17 @@
 #include "core/signature.hpp"
 #include "core/tour.hpp"
 #include "io/forecast.hpp"
+#include "solver/solver_fixtures.hpp"
 #include "solver/baseline.hpp"
 #include "solver/bounds.hpp"
 
 namespace so {
 namespace {
 
-enum Day { Mon = 0, Tue, Wed, Thu, Fri, Sat, Sun };
-
-Minutes hm(const char* text) {
-  auto m = parse_hhmm(text);
-  if (!m) throw std::invalid_argument(std::string("bad HH:MM in test: ") + text);
-  return *m;
-}
-
-struct Forecast {
-  std::vector<Tour> tours;
-  Forecast& add(int day, const char* start, const char* end, int n = 1, const std::string& location = "DEFAULT") {
-    for (int k = 0; k < n; ++k)
-      tours.push_back(make_tour("T" + std::to_string(tours.size() + 1), day, hm(start), hm(end), location));
-    return *this;
-  }
-};
+using fixtures::Day;
+using fixtures::Forecast;
+using fixtures::hm;
+using enum fixtures::Day;
 
 Plan plan_for(const std::vector<Tour>& tours, const Policy& p, uint64_t seed = 42,
               const std::atomic<bool>* stop = nullptr) {

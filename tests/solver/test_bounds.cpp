@@ -10,30 +10,17 @@
 #include "core/policy.hpp"
 #include "core/tour.hpp"
 #include "io/forecast.hpp"
+#include "solver/solver_fixtures.hpp"
 #include "solver/bounds.hpp"
 #include "solver/flow.hpp"
 
 namespace so {
 namespace {
 
-enum Day { Mon = 0, Tue, Wed, Thu, Fri, Sat, Sun };
-
-Minutes hm(const char* text) {
-  auto m = parse_hhmm(text);
-  if (!m) throw std::invalid_argument(std::string("bad HH:MM in test: ") + text);
-  return *m;
-}
-
-// A hand-made forecast: tours T1, T2, … added one window (times n) at a time.
-struct Forecast {
-  std::vector<Tour> tours;
-  Forecast& add(int day, const char* start, const char* end, int n = 1, const std::string& location = "DEFAULT") {
-    for (int k = 0; k < n; ++k)
-      tours.push_back(make_tour("T" + std::to_string(tours.size() + 1), day, hm(start), hm(end), location));
-    return *this;
-  }
-  std::vector<TourType> types() const { return aggregate_tour_types(tours); }
-};
+using fixtures::Day;
+using fixtures::Forecast;
+using fixtures::hm;
+using enum fixtures::Day;
 
 int per_day(const Forecast& f, const Policy& p) {
   const auto types = f.types();

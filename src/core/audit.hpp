@@ -20,3 +20,17 @@ namespace so {
 AuditResult audit_plan(const std::vector<Tour>& tours, const Policy& policy, const Plan& plan);
 
 }  // namespace so
+
+namespace so {
+struct Driver;
+struct Lock;
+
+// Driver mode (domain.md §7–§8): audit_plan plus every driver-mode rule. Extra codes:
+//   DRIVER_UNKNOWN (roster for a driver not in the pool), DRIVER_DUPLICATED (two rosters for one
+//   driver), DRIVER_QUALIFICATION_MISSING, DRIVER_NOT_AVAILABLE (day off or an unavailable
+//   window), DRIVER_WEEKLY_LIMIT, DRIVER_MAX_TOURS_PER_DAY, DRIVER_DAILY_SPAN_LIMIT,
+//   DRIVER_REST_VIOLATION (personal minimum rest), LOCK_VIOLATED (a locked tour not on its driver),
+//   UNASSIGNED_WITHOUT_REASON (an unassigned tour with no reason code).
+AuditResult audit_driver_plan(const std::vector<Tour>& tours, const Policy& policy, const std::vector<Driver>& drivers,
+                              const std::vector<Lock>& locks, const Plan& plan);
+}  // namespace so

@@ -2,6 +2,7 @@
 // Solution types: blocks of concrete tours, rosters, the plan, and what is reported with it
 // (KPIs, lower bounds, audit result) — domain.md §3, §8–§10; api.md §4.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,12 +20,14 @@ struct Block {
 
 struct Roster {
   std::string driver_id;
+  std::string driver_name;  // driver mode: the driver's display name (empty in forecast mode)
   std::vector<Block> blocks;  // at most one per day, sorted by day
 };
 
 struct UnassignedTour {
   int tour = -1;
   std::vector<std::string> reason_codes;  // sorted
+  std::map<std::string, int> drivers_blocked;  // driver mode: primary blocker code -> drivers it blocks
 };
 
 struct Plan {
@@ -41,6 +44,9 @@ Minutes roster_work(const Roster& r, const std::vector<Tour>& tours);
 // Gives drivers canonical ids D001… ordered by their first block (day, start, tour id), so
 // output order never depends on how the solver happened to number them.
 void canonicalize_plan(Plan& plan, const std::vector<Tour>& tours);
+// Driver mode: rosters keep their real driver ids; sorts rosters by the order of `driver_order`
+// (the request's driver list), blocks by day, unassigned tours by tour index.
+void order_driver_plan(Plan& plan, const std::vector<std::string>& driver_order);
 
 struct Violation {
   std::string code;       // machine-readable, e.g. REST_VIOLATION
@@ -68,6 +74,12 @@ struct Kpis {
   int tours_total = 0, tours_covered = 0;
   int lower_bound = 0;
   double gap_to_lb = 0;
+  // Driver mode only (driver_mode = false in forecast mode; the JSON omits them then).
+  bool driver_mode = false;
+  int drivers_available = 0;        // size of the pool
+  int tours_uncovered = 0;
+  double contract_shortfall_hours = 0;  // Σ over used drivers of max(0, min_weekly − worked)
+  int drivers_below_contract_min = 0;
 };
 
 struct LowerBounds {
@@ -76,6 +88,10 @@ struct LowerBounds {
   std::optional<double> lp_value;  // the LP optimum itself
   int best = 0;
   std::string best_name;  // which bound is best ("rest_concurrency", "lp", …)
+  // Driver mode: a certified lower bound on the tours no plan can cover with this pool
+  // (nullopt in forecast mode). `best` stays the bound on drivers for full coverage.
+  std::optional<int> uncovered_tours;
+  std::string uncovered_tours_name;  // "rest_concurrency", "lp", "hours", "qualification", …
 };
 
 }  // namespace so

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/driver.hpp"
 #include "core/plan.hpp"
 #include "core/policy.hpp"
 
@@ -35,6 +36,17 @@ struct SolveStats {
   bool hit_wall_clock = false;
 };
 
+// Driver mode extras (api.md §4 plus driver mode): the pool, locks kept, stability.
+struct DriverModeReport {
+  bool enabled = false;
+  std::vector<Driver> drivers;  // the pool as requested (names for the plan, XLSX, page)
+  int locks_requested = 0;      // locked (driver, tour) pairs requested
+  int locks_kept = 0;
+  int previous_assignments = -1;  // -1: no previous plan given
+  int kept_assignments = 0;       // previous (driver, tour) pairs also in this plan
+  std::string error;              // why the request could not be solved (e.g. an impossible lock)
+};
+
 struct PlanReport {
   std::string run_id;
   std::string week_start;  // YYYY-MM-DD
@@ -51,6 +63,7 @@ struct PlanReport {
   uint64_t seed = 42;
   double time_limit_seconds = 30;
   SolveStats stats;
+  DriverModeReport driver_mode;
 };
 
 }  // namespace so

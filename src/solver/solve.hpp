@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/driver.hpp"
 #include "core/policy.hpp"
 #include "core/report.hpp"
 #include "core/tour.hpp"
@@ -23,6 +24,10 @@ struct SolveRequest {
   double time_limit_seconds = 30;
   std::string week_start;  // YYYY-MM-DD, copied to the report
   std::string run_id;      // copied to the report
+  // Driver mode (domain.md §7): non-empty `drivers` = assign only to them.
+  std::vector<Driver> drivers;
+  std::vector<Lock> locks;                     // tours pinned to drivers
+  std::vector<PreviousAssignment> previous;    // optional previous plan (stability)
 };
 
 struct ProgressEvent {

@@ -1,0 +1,58 @@
+#pragma once
+// Driver-mode input (domain.md §7): the driver pool, locks and a previous plan, as JSON (the API
+// body's "drivers" / "locks" / "previous_plan") or as files for the CLI (`--drivers drivers.csv|json`).
+//
+// Driver JSON object: {"id" (string or integer; "driver_id" accepted), "name",
+//   "qualifications":[…], "available_days":["Mon",…] (day names as for tours; default all seven),
+//   "unavailable":[{"day","start_time"|"start","end_time"|"end"}] (end not after start = to the
+//   next day's clock time, like a tour), "max_weekly_hours", "min_weekly_hours",
+//   "max_tours_per_day", "min_rest_hours", "max_daily_span_hours" (numbers > 0; hours are
+//   converted to whole minutes, rounded), "contract": "FTE"|"PT"}. Unknown keys are ignored.
+// Drivers CSV (`,` or `;` separated, header row naming columns, UTF-8 BOM tolerated):
+//   id,name,qualifications,available_days,max_weekly_hours,min_weekly_hours,max_tours_per_day,
+//   min_rest_hours,max_daily_span_hours,contract,unavailable
+//   — only `id` is required; list cells separated by `|` (or `;` inside a quoted cell in a `,`
+//   file); `unavailable` as `Sat 06:00-12:00|Mon 00:00-08:00`; empty cell = not set.
+// Locks JSON: [{"driver_id","tour_ids":[…]}]. Previous plan JSON: a plan/report object of api.md
+// §4 (drivers[].driver_id, blocks[].tours[].id or plain id strings) or
+// {"assignments":[{"driver_id","tour_id"}]}.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/driver.hpp"
+#include "core/reasons.hpp"
+#include "core/report.hpp"
+#include "core/tour.hpp"
+#include "io/errors.hpp"
+
+namespace so {
+
+// The HTTP layer: collects ALL schema problems with FastAPI locations (loc_prefix + [i, field]).
+std::vector<Driver> drivers_from_json(const nlohmann::json& drivers_array, std::vector<JsonProblem>& problems,
+                                      const nlohmann::json& loc_prefix = nlohmann::json::array({"body", "drivers"}));
+std::vector<Lock> locks_from_json(const nlohmann::json& locks_array, std::vector<JsonProblem>& problems,
+                                  const nlohmann::json& loc_prefix = nlohmann::json::array({"body", "locks"}));
+std::vector<PreviousAssignment> previous_from_json(const nlohmann::json& previous, std::vector<JsonProblem>& problems,
+                                                   const nlohmann::json& loc_prefix = nlohmann::json::array({"body", "previous_plan"}));
+
+// Files for the CLI: throws InputError naming the file, line / JSON path, field and value.
+// A .json file may hold a bare array or {"drivers":[…]} (then also "locks" / "previous_plan").
+std::vector<Driver> parse_drivers(std::string_view content, std::string_view source_name);
+std::vector<Driver> read_drivers_file(const std::string& path);
+std::vector<Lock> read_locks_file(const std::string& path);                    // JSON array or {"locks":[…]}
+std::vector<PreviousAssignment> read_previous_file(const std::string& path);   // a plan JSON
+
+// Driver JSON as written in reports (the same shape drivers_from_json reads).
+nlohmann::json driver_to_json(const Driver& d);
+
+// The body of POST /api/v1/diagnostics:
+// {"tours_total","drivers_total","tours_without_driver":n,
+//  "tours":[{"tour_id","day","start_time","end_time","required_qualifications",
+//            "blocks","drivers_eligible","top_blockers":[{"reason","drivers"}]}]}
+nlohmann::json diagnostics_to_json(const std::vector<TourDiagnostics>& diags, const std::vector<Tour>& tours,
+                                   int drivers_total);
+
+}  // namespace so

@@ -20,8 +20,8 @@ struct Block {
 
 struct Roster {
   std::string driver_id;
-  std::string driver_name;  // driver mode: the driver's display name (empty in forecast mode)
   std::vector<Block> blocks;  // at most one per day, sorted by day
+  std::string driver_name;    // driver mode: the driver's display name (empty in forecast mode)
 };
 
 struct UnassignedTour {

@@ -146,8 +146,11 @@ std::vector<CBlock> partition_day(const std::vector<Tour>& tours, const std::vec
                                   const std::vector<BlockPattern>& patterns, const Policy& p,
                                   const std::vector<int>& type_loc, int day, double three_extra) {
   std::vector<int> day_types, day_patterns;
+  // A tour longer than the weekly cap fits no driver-week: it is left out (reported unassigned).
   for (int i = 0; i < static_cast<int>(types.size()); ++i)
-    if (types[static_cast<Index>(i)].day == day && types[static_cast<Index>(i)].count() > 0) day_types.push_back(i);
+    if (types[static_cast<Index>(i)].day == day && types[static_cast<Index>(i)].count() > 0 &&
+        types[static_cast<Index>(i)].duration() <= p.max_weekly_minutes)
+      day_types.push_back(i);
   std::vector<bool> is_day_type(types.size(), false);
   for (int t : day_types) is_day_type[static_cast<Index>(t)] = true;
   for (int i = 0; i < static_cast<int>(patterns.size()); ++i) {
@@ -162,6 +165,9 @@ std::vector<CBlock> partition_day(const std::vector<Tour>& tours, const std::vec
         windows.push_back(TourWindow{week_minute(tt.day, tt.start), week_minute(tt.day, tt.end), &tt.location});
       }
     }
+    // A block over two depots would move its driver within the day when drivers keep one location.
+    if (p.one_location_per_driver)
+      for (const TourWindow& w : windows) usable = usable && *w.location == *windows.front().location;
     // Re-checked under this policy, so patterns made for another policy can never slip through.
     if (usable && classify_block(windows, p) == b.kind) day_patterns.push_back(i);
   }
@@ -616,6 +622,11 @@ Plan baseline_plan(const std::vector<Tour>& tours, const std::vector<TourType>& 
   }
   Plan plan;
   for (auto& week : best) plan.rosters.push_back(Roster{"", std::move(week)});
+  for (const TourType& t : types)
+    if (t.duration() > p.max_weekly_minutes)
+      for (int i : t.tours) plan.unassigned.push_back(UnassignedTour{i, {"DRIVER_WEEKLY_LIMIT", "INFEASIBLE"}, {}});
+  std::sort(plan.unassigned.begin(), plan.unassigned.end(),
+            [](const UnassignedTour& a, const UnassignedTour& b) { return a.tour < b.tour; });
   canonicalize_plan(plan, tours);
   return plan;
 }

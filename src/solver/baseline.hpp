@@ -18,6 +18,8 @@
 
 namespace so {
 
+// Tours longer than the weekly cap fit no driver-week: they come back in plan.unassigned with
+// DRIVER_WEEKLY_LIMIT and INFEASIBLE. With one location per driver, blocks mixing depots are not used.
 // Deterministic for the same input (the construction has no random choice, so the seed does not
 // change the plan). Driver ids are canonical (canonicalize_plan). A set `stop` skips the optional
 // improvement steps; the plan returned is valid either way.

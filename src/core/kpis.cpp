@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
 
 #include "core/block.hpp"
 #include "core/rules.hpp"
@@ -149,6 +150,38 @@ Kpis compute_kpis(const std::vector<Tour>& tours, const Policy& policy, const Pl
   k.lower_bound = lower_bound;
   k.gap_to_lb = lower_bound > 0 ? static_cast<double>(k.drivers_total - lower_bound) / lower_bound : 0.0;
   return k;
+}
+
+void add_driver_kpis(Kpis& k, const std::vector<Tour>& tours, const std::vector<Driver>& drivers, const Plan& plan) {
+  k.driver_mode = true;
+  k.drivers_available = static_cast<int>(drivers.size());
+  std::map<std::string, const Driver*> by_id;
+  for (const Driver& d : drivers) by_id.emplace(d.id, &d);
+  std::vector<char> covered(tours.size(), 0);
+  Minutes shortfall = 0;
+  int below = 0;
+  for (const Roster& r : plan.rosters) {
+    Minutes work = 0;
+    int n = 0;
+    for (const Block& b : r.blocks)
+      for (int t : b.tours) {
+        if (!known(t, tours)) continue;
+        covered[static_cast<size_t>(t)] = 1;
+        work += tours[static_cast<size_t>(t)].duration();
+        ++n;
+      }
+    if (n == 0) continue;  // unused driver: no contract shortfall counted
+    auto it = by_id.find(r.driver_id);
+    if (it == by_id.end() || !it->second->min_weekly_minutes) continue;
+    const Minutes missing = std::max(0, *it->second->min_weekly_minutes - work);
+    shortfall += missing;
+    if (missing > 0) ++below;
+  }
+  int covered_count = 0;
+  for (char c : covered) covered_count += c;
+  k.tours_uncovered = static_cast<int>(tours.size()) - covered_count;
+  k.contract_shortfall_hours = shortfall / 60.0;
+  k.drivers_below_contract_min = below;
 }
 
 }  // namespace so

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string>
 #include <tuple>
 
 namespace so {
@@ -56,6 +58,22 @@ void canonicalize_plan(Plan& plan, const std::vector<Tour>& tours) {
   }
   std::sort(plan.unassigned.begin(), plan.unassigned.end(),
             [](const UnassignedTour& a, const UnassignedTour& b) { return a.tour < b.tour; });
+}
+
+void order_driver_plan(Plan& plan, const std::vector<std::string>& driver_order) {
+  std::map<std::string, size_t> rank;  // first occurrence wins
+  for (size_t i = 0; i < driver_order.size(); ++i) rank.emplace(driver_order[i], i);
+  // Drivers missing from the order (should not happen) go last, by id, so the order stays canonical.
+  auto key = [&](const Roster& r) {
+    auto it = rank.find(r.driver_id);
+    return std::make_tuple(it == rank.end() ? driver_order.size() : it->second, r.driver_id);
+  };
+  std::stable_sort(plan.rosters.begin(), plan.rosters.end(),
+                   [&](const Roster& a, const Roster& b) { return key(a) < key(b); });
+  for (Roster& r : plan.rosters)
+    std::stable_sort(r.blocks.begin(), r.blocks.end(), [](const Block& a, const Block& b) { return a.day < b.day; });
+  std::stable_sort(plan.unassigned.begin(), plan.unassigned.end(),
+                   [](const UnassignedTour& a, const UnassignedTour& b) { return a.tour < b.tour; });
 }
 
 }  // namespace so

@@ -46,7 +46,12 @@ std::string join(std::vector<std::string> items, char sep) {
 }  // namespace
 
 std::string canonical_plan_text(const std::vector<Tour>& tours, const Plan& plan) {
-  // Driver ids and roster/block/tour order are deliberately left out: only who-works-what counts.
+  return canonical_plan_text(tours, plan, false);
+}
+
+std::string canonical_plan_text(const std::vector<Tour>& tours, const Plan& plan, bool with_driver_ids) {
+  // Forecast mode: driver ids and roster/block/tour order are left out, only who-works-what
+  // counts. Driver mode: the ids are real people, so they are part of the content.
   std::vector<std::string> lines;
   for (const Roster& r : plan.rosters) {
     std::vector<const Block*> blocks;
@@ -65,7 +70,7 @@ std::string canonical_plan_text(const std::vector<Tour>& tours, const Plan& plan
       const int da = std::stoi(a.substr(0, a.find(':'))), db = std::stoi(b.substr(0, b.find(':')));
       return da != db ? da < db : a < b;
     });
-    std::string line;
+    std::string line = with_driver_ids ? r.driver_id + "=" : std::string();
     for (size_t i = 0; i < parts.size(); ++i) line += (i ? ";" : "") + parts[i];
     lines.push_back(std::move(line));
   }
@@ -81,6 +86,10 @@ std::string canonical_plan_text(const std::vector<Tour>& tours, const Plan& plan
 
 std::string solution_signature(const std::vector<Tour>& tours, const Plan& plan) {
   return "sha256:" + sha256_hex(canonical_plan_text(tours, plan));
+}
+
+std::string solution_signature(const std::vector<Tour>& tours, const Plan& plan, bool with_driver_ids) {
+  return "sha256:" + sha256_hex(canonical_plan_text(tours, plan, with_driver_ids));
 }
 
 }  // namespace so

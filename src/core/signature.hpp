@@ -18,4 +18,9 @@ std::string canonical_plan_text(const std::vector<Tour>& tours, const Plan& plan
 
 std::string solution_signature(const std::vector<Tour>& tours, const Plan& plan);  // "sha256:<64 hex>"
 
+// Driver mode: who drives matters, so with_driver_ids prefixes each roster line by "<driver id>="
+// (lines still sorted; unused drivers still left out). with_driver_ids = false is the text above.
+std::string canonical_plan_text(const std::vector<Tour>& tours, const Plan& plan, bool with_driver_ids);
+std::string solution_signature(const std::vector<Tour>& tours, const Plan& plan, bool with_driver_ids);
+
 }  // namespace so

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "core/time.hpp"
 
@@ -25,6 +26,30 @@ std::string day_cell(const Block& b, const std::vector<Tour>& tours) {
   }
   cell.append(" [").append(block_kind_name(b.kind)).append("]");
   return cell;
+}
+
+// Driver mode: the rosters with work, each with its display name (roster's, else the pool's).
+Plan named_driver_plan(const PlanReport& report) {
+  std::map<std::string, std::string> names;
+  for (const Driver& d : report.driver_mode.drivers) names.emplace(d.id, d.name);
+  Plan p;
+  p.unassigned = report.plan.unassigned;
+  for (const Roster& r : report.plan.rosters) {
+    bool work = false;
+    for (const Block& b : r.blocks) work = work || !b.tours.empty();
+    if (!work) continue;
+    Roster copy = r;
+    if (copy.driver_name.empty())
+      if (auto it = names.find(r.driver_id); it != names.end()) copy.driver_name = it->second;
+    p.rosters.push_back(std::move(copy));
+  }
+  return p;
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const auto& s : items) out.append(out.empty() ? "" : sep).append(s);
+  return out;
 }
 
 }  // namespace
@@ -53,7 +78,7 @@ std::string roster_matrix_csv(const Plan& plan, const std::vector<Tour>& tours, 
       c.append(c.empty() ? "" : " + ").append(day_cell(b, tours));  // >1 block a day is invalid, but shown, not hidden
     }
     Minutes work = roster_work(r, tours);
-    out.append(csv_field(r.driver_id));
+    out.append(csv_field(r.driver_name.empty() ? r.driver_id : r.driver_name));
     for (const auto& c : cells) out.append(";").append(c.empty() ? std::string("-") : csv_field(c));
     out.append(";").append(hours_text(work)).append(";").append(work >= fte_minutes ? "FTE" : "PT").append("\n");
   }
@@ -61,7 +86,8 @@ std::string roster_matrix_csv(const Plan& plan, const std::vector<Tour>& tours, 
 }
 
 std::string roster_matrix_csv(const PlanReport& report, const std::vector<Tour>& tours) {
-  return roster_matrix_csv(report.plan, tours, report.policy);
+  if (!report.driver_mode.enabled) return roster_matrix_csv(report.plan, tours, report.policy);
+  return roster_matrix_csv(named_driver_plan(report), tours, report.policy);
 }
 
 std::string tours_csv(const Plan& plan, const std::vector<Tour>& tours) {
@@ -81,6 +107,30 @@ std::string tours_csv(const Plan& plan, const std::vector<Tour>& tours) {
     const Tour& t = tours.at(static_cast<size_t>(u.tour));
     out.append(";").append(day_short_name(t.day)).append(";;unassigned;").append(csv_field(t.id)).append(";");
     out.append(format_hhmm(t.start)).append(";").append(format_hhmm(t.end)).append("\n");
+  }
+  return out;
+}
+
+std::string tours_csv(const PlanReport& report, const std::vector<Tour>& tours) {
+  if (!report.driver_mode.enabled) return tours_csv(report.plan, tours);
+  Plan plan = named_driver_plan(report);
+  std::string out = "driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes\n";
+  for (const Roster& r : plan.rosters)
+    for (const Block& b : r.blocks) {
+      std::string day(day_short_name(b.day));
+      for (int ti : b.tours) {
+        const Tour& t = tours.at(static_cast<size_t>(ti));
+        out.append(csv_field(r.driver_id)).append(";").append(csv_field(r.driver_name)).append(";");
+        out.append(day).append(";").append(csv_field(r.driver_id + "-" + day)).append(";");
+        out.append(block_kind_name(b.kind)).append(";").append(csv_field(t.id)).append(";");
+        out.append(format_hhmm(t.start)).append(";").append(format_hhmm(t.end)).append(";\n");
+      }
+    }
+  for (const UnassignedTour& u : plan.unassigned) {
+    const Tour& t = tours.at(static_cast<size_t>(u.tour));
+    out.append(";;").append(day_short_name(t.day)).append(";;unassigned;").append(csv_field(t.id)).append(";");
+    out.append(format_hhmm(t.start)).append(";").append(format_hhmm(t.end)).append(";");
+    out.append(csv_field(join(u.reason_codes, "|"))).append("\n");
   }
   return out;
 }

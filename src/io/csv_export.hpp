@@ -18,12 +18,18 @@ namespace so {
 // POINT and two decimals (`49.50`: unambiguous for scripts; German spreadsheets import it
 // as text-free numbers with "decimal separator ." set); Typ `FTE` (work >= fte_min_hours) or `PT`.
 std::string roster_matrix_csv(const Plan& plan, const std::vector<Tour>& tours, const Policy& policy = {});
+// The Fahrer cell is the driver's name when it has one (driver mode), else the id. The report
+// form in driver mode lists only drivers with work and takes missing names from the pool.
 std::string roster_matrix_csv(const PlanReport& report, const std::vector<Tour>& tours);
 
 // One row per tour, header `driver;day;block_id;block_type;tour_id;start;end` (no BOM: meant for
 // machine import), day `Mon`…`Sun`, block_id `D001-Mon`, times `HH:MM`. Unassigned tours
 // (driver mode) follow with empty driver and block_id and block_type `unassigned`.
 std::string tours_csv(const Plan& plan, const std::vector<Tour>& tours);
+// The report form: as above in forecast mode; in driver mode the header is
+// `driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes`, unassigned rows
+// carry their reason codes joined by `|` (empty for assigned tours).
+std::string tours_csv(const PlanReport& report, const std::vector<Tour>& tours);
 
 // A `;`-CSV field, quoted (RFC 4180) when it holds `;`, `"`, CR or LF.
 std::string csv_field(const std::string& value);

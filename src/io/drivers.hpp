@@ -11,8 +11,9 @@
 // Drivers CSV (`,` or `;` separated, header row naming columns, UTF-8 BOM tolerated):
 //   id,name,qualifications,available_days,max_weekly_hours,min_weekly_hours,max_tours_per_day,
 //   min_rest_hours,max_daily_span_hours,contract,unavailable
-//   — only `id` is required; list cells separated by `|` (or `;` inside a quoted cell in a `,`
-//   file); `unavailable` as `Sat 06:00-12:00|Mon 00:00-08:00`; empty cell = not set.
+//   — only `id` is required; list cells separated by `|` (or `,` / `;` inside a quoted cell, as
+//   the reference's sample_drivers.csv writes "Standard,HeavyGoods"); `unavailable` as
+//   `Sat 06:00-12:00|Mon 00:00-08:00`; empty cell = not set. Hours may use a decimal comma.
 // Locks JSON: [{"driver_id","tour_ids":[…]}]. Previous plan JSON: a plan/report object of api.md
 // §4 (drivers[].driver_id, blocks[].tours[].id or plain id strings) or
 // {"assignments":[{"driver_id","tour_id"}]}.
@@ -44,6 +45,18 @@ std::vector<Driver> parse_drivers(std::string_view content, std::string_view sou
 std::vector<Driver> read_drivers_file(const std::string& path);
 std::vector<Lock> read_locks_file(const std::string& path);                    // JSON array or {"locks":[…]}
 std::vector<PreviousAssignment> read_previous_file(const std::string& path);   // a plan JSON
+
+// Everything a drivers file may carry (a .json `{"drivers","locks","previous_plan"}`; CSV: drivers
+// only). has_locks / has_previous tell whether the file named them. Errors as parse_drivers.
+struct DriverInput {
+  std::vector<Driver> drivers;
+  std::vector<Lock> locks;
+  std::vector<PreviousAssignment> previous;
+  bool has_locks = false;
+  bool has_previous = false;
+};
+DriverInput parse_driver_input(std::string_view content, std::string_view source_name);
+DriverInput read_driver_input_file(const std::string& path);
 
 // Driver JSON as written in reports (the same shape drivers_from_json reads).
 nlohmann::json driver_to_json(const Driver& d);

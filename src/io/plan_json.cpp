@@ -76,7 +76,39 @@ json kpis_json(const Kpis& k) {
   j["tours_covered"] = k.tours_covered;
   j["lower_bound"] = k.lower_bound;
   j["gap_to_lb"] = round_to(k.gap_to_lb, 4);
+  if (k.driver_mode) {  // forecast-mode JSON keeps exactly its keys
+    j["drivers_available"] = k.drivers_available;
+    j["tours_uncovered"] = k.tours_uncovered;
+    j["contract_shortfall_hours"] = round_to(k.contract_shortfall_hours, 2);
+    j["drivers_below_contract_min"] = k.drivers_below_contract_min;
+  }
   return j;
+}
+
+// Driver mode: the pool's entry of a roster's driver (nullptr when not in the pool).
+const Driver* pool_driver(const DriverModeReport& dm, const std::string& id) {
+  for (const Driver& d : dm.drivers)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+bool has_work(const Roster& r) {
+  for (const Block& b : r.blocks)
+    if (!b.tours.empty()) return true;
+  return false;
+}
+
+json hours_or_null(const std::optional<Minutes>& m) { return m ? json(round_to(*m / 60.0, 2)) : json(nullptr); }
+
+json driver_mode_json(const PlanReport& r, int drivers_used) {
+  const DriverModeReport& dm = r.driver_mode;
+  return {{"drivers_available", static_cast<int>(dm.drivers.size())},
+          {"drivers_used", drivers_used},
+          {"locks_requested", dm.locks_requested},
+          {"locks_kept", dm.locks_kept},
+          {"previous_assignments", dm.previous_assignments < 0 ? json(nullptr) : json(dm.previous_assignments)},
+          {"kept_assignments", dm.kept_assignments},
+          {"error", or_null(dm.error)}};
 }
 
 json pairs_object(const std::vector<std::pair<std::string, std::string>>& pairs) {
@@ -117,11 +149,22 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
   j["week_start"] = r.week_start;
   j["status"] = r.status;
   j["solution_signature"] = r.solution_signature;
+  const bool driver_mode = r.driver_mode.enabled;
   json drivers = json::array();
+  int drivers_used = 0;
   for (const Roster& ro : r.plan.rosters) {
+    if (driver_mode && !has_work(ro)) continue;  // unused pool drivers are counted, not listed
+    ++drivers_used;
     Minutes work = roster_work(ro, tours);
     json d;
     d["driver_id"] = ro.driver_id;
+    if (driver_mode) {
+      const Driver* pd = pool_driver(r.driver_mode, ro.driver_id);
+      std::string name = !ro.driver_name.empty() ? ro.driver_name : (pd ? pd->name : std::string());
+      d["name"] = or_null(name);
+      d["contract"] = pd && pd->contract != Contract::Unspecified ? json(contract_name(pd->contract)) : json(nullptr);
+      d["min_weekly_hours"] = pd ? hours_or_null(pd->min_weekly_minutes) : json(nullptr);
+    }
     d["driver_type"] = work >= static_cast<Minutes>(std::lround(r.policy.fte_min_hours * 60)) ? "FTE" : "PT";
     d["hours"] = round_to(work / 60.0, 2);
     int days = 0;
@@ -136,9 +179,24 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
   }
   j["drivers"] = std::move(drivers);
   json un = json::array();
-  for (const UnassignedTour& u : r.plan.unassigned)
-    un.push_back({{"tour_id", tours.at(static_cast<size_t>(u.tour)).id}, {"reason_codes", u.reason_codes}});
+  for (const UnassignedTour& u : r.plan.unassigned) {
+    const Tour& t = tours.at(static_cast<size_t>(u.tour));
+    if (!driver_mode) {
+      un.push_back({{"tour_id", t.id}, {"reason_codes", u.reason_codes}});
+      continue;
+    }
+    json blocked = json::object();
+    for (const auto& [code, n] : u.drivers_blocked) blocked[code] = n;
+    un.push_back({{"tour_id", t.id},
+                  {"day", std::string(day_short_name(t.day))},
+                  {"start_time", format_hhmm(t.start)},
+                  {"end_time", format_hhmm(t.end)},
+                  {"required_qualifications", t.required_qualifications},
+                  {"reason_codes", u.reason_codes},
+                  {"drivers_blocked", std::move(blocked)}});
+  }
   j["unassigned_tours"] = std::move(un);
+  if (driver_mode) j["driver_mode"] = driver_mode_json(r, drivers_used);
   j["kpis"] = kpis_json(r.kpis);
   const LowerBounds& lb = r.lower_bounds;
   j["lower_bounds"] = {{"hours", lb.hours},
@@ -147,6 +205,10 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
                        {"rest_concurrency", lb.rest_concurrency},
                        {"lp", lb.lp ? json(*lb.lp) : json(nullptr)},
                        {"best", lb.best}};
+  if (driver_mode) {
+    j["lower_bounds"]["uncovered_tours"] = lb.uncovered_tours ? json(*lb.uncovered_tours) : json(nullptr);
+    j["lower_bounds"]["uncovered_tours_name"] = or_null(lb.uncovered_tours_name);
+  }
   json viol = json::array();
   for (const Violation& v : r.audit.violations)
     viol.push_back({{"code", v.code},
@@ -205,6 +267,10 @@ Plan plan_from_json(const json& root, const std::vector<Tour>& tours, std::strin
     Roster ro;
     const json& did = member(d, "driver_id", source, dpath, &json::is_string, "a driver id string");
     ro.driver_id = did.get<std::string>();
+    if (auto nm = d.find("name"); nm != d.end() && !nm->is_null()) {
+      if (!nm->is_string()) fail(source, dpath + ".name", "wrong type", &*nm, "a driver name string");
+      ro.driver_name = nm->get<std::string>();
+    }
     if (!driver_ids.insert(ro.driver_id).second)
       fail(source, dpath + ".driver_id", "duplicate driver id", &did, "one entry per driver");
     const json& blocks = member(d, "blocks", source, dpath, &json::is_array, "an array of blocks");

@@ -32,6 +32,16 @@ namespace so {
 // Hours are rounded to 2 decimals, ratios to 4, seconds to 3. A driver is FTE when the weekly
 // work reaches report.policy.fte_min_hours. A block's end is the clock time (next day's for a
 // block that crosses midnight).
+//
+// Driver mode (report.driver_mode.enabled; forecast-mode JSON carries none of these keys):
+//  - drivers[] lists only drivers with work, each also with "name" (null if none), "contract"
+//    ("FTE"|"PT"|null) and "min_weekly_hours" (null if none); unused pool drivers are counted;
+//  - unassigned_tours[] items: {"tour_id","day","start_time","end_time","required_qualifications",
+//    "reason_codes","drivers_blocked":{code:n}};
+//  - "driver_mode":{"drivers_available","drivers_used","locks_requested","locks_kept",
+//    "previous_assignments" (null: no previous plan),"kept_assignments","error" (null)};
+//  - kpis + "drivers_available","tours_uncovered","contract_shortfall_hours","drivers_below_contract_min";
+//  - lower_bounds + "uncovered_tours" (null when unproven), "uncovered_tours_name".
 nlohmann::json plan_report_to_json(const PlanReport& report, const std::vector<Tour>& tours);
 
 // /report/canonical: the same JSON without "timing", "run_id" and "week_start" (defaults to the
@@ -41,7 +51,7 @@ std::string canonical_report_text(const PlanReport& report, const std::vector<To
 
 // Reads a plan JSON (a plan/report object, or an object holding it under "plan") back into a Plan
 // over `tours`: drivers[].driver_id, blocks[].day / block_type / tours[].id (or plain id strings),
-// unassigned_tours[].tour_id / reason_codes. Rule checks are left to the audit; a malformed
+// unassigned_tours[].tour_id / reason_codes; drivers[].name (driver mode) into driver_name. Rule checks are left to the audit; a malformed
 // structure or an unknown tour id is an InputError naming the JSON path, e.g.
 // "plan.json: drivers[3].blocks[0].tours[1].id: unknown tour id 'T9999' (expected a tour id of the forecast)".
 Plan plan_from_json(const nlohmann::json& plan, const std::vector<Tour>& tours, std::string_view source = "plan");

@@ -94,7 +94,10 @@ Model model_from_plan(const json& plan) {
   m.plan = plan;
   for (const json& d : array_of(plan, "drivers")) {
     DriverRow row;
-    row.id = text_of(d, "driver_id");
+    // Driver mode names the real driver; the id stays next to it so two equal names never merge.
+    const std::string name = text_of(d, "name");
+    row.id = name.empty() || name == text_of(d, "driver_id") ? text_of(d, "driver_id")
+                                                             : name + " (" + text_of(d, "driver_id") + ")";
     row.type = text_of(d, "driver_type");
     row.hours = number_of(d, "hours");
     if (auto days = number_of(d, "days_worked")) row.days = static_cast<int>(*days);
@@ -339,6 +342,21 @@ const std::vector<KpiRow>& kpi_rows() {
   return rows;
 }
 
+// Driver mode only (a plan with a "driver_mode" object): the pool and what stayed open.
+const std::vector<KpiRow>& driver_mode_rows() {
+  static const std::vector<KpiRow> rows = {
+      {"kpis", "drivers_available", Shown::Integer, "Fahrer in der Fahrerliste"},
+      {"kpis", "tours_uncovered", Shown::Integer, "Nicht zugeteilte Touren"},
+      {"lower_bounds", "uncovered_tours", Shown::Integer, "Schranke: so viele Touren bleiben mit dieser Fahrerliste mindestens offen"},
+      {"kpis", "contract_shortfall_hours", Shown::Hours, "Fehlstunden zur vertraglichen Mindestarbeitszeit (Summe)"},
+      {"kpis", "drivers_below_contract_min", Shown::Integer, "Fahrer unter ihrer vertraglichen Mindestarbeitszeit"},
+      {"driver_mode", "locks_requested", Shown::Integer, "Feste Zuordnungen (Fahrer, Tour) angefragt"},
+      {"driver_mode", "locks_kept", Shown::Integer, "Feste Zuordnungen eingehalten"},
+      {"driver_mode", "kept_assignments", Shown::Integer, "Zuordnungen aus dem Vorplan beibehalten"},
+  };
+  return rows;
+}
+
 std::string join_texts(const json& arr) {
   std::string out;
   for (const json& v : arr) out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
@@ -349,7 +367,10 @@ void write_kpi_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
   SheetWriter w(workbook_add_worksheet(wb, "Kennzahlen"), 3);
   w.header({"Kennzahl", "Wert", "Bedeutung"}, f.header);
   int row = 1;
-  for (const KpiRow& k : kpi_rows()) {
+  std::vector<KpiRow> rows = kpi_rows();
+  if (m.plan.contains("driver_mode") && m.plan["driver_mode"].is_object())
+    rows.insert(rows.begin() + 3, driver_mode_rows().begin(), driver_mode_rows().end());
+  for (const KpiRow& k : rows) {
     const json& obj = *k.section ? (m.plan.contains(k.section) ? m.plan[k.section] : json()) : m.plan;
     const json v = obj.is_object() && obj.contains(k.key) ? obj[k.key] : json();
     w.text(row, 0, *k.section ? std::string(k.section) + "." + k.key : std::string(k.key));

@@ -40,7 +40,7 @@ struct Week {
   Roster& roster(const std::string& driver) {
     for (Roster& r : plan.rosters)
       if (r.driver_id == driver) return r;
-    plan.rosters.push_back(Roster{driver, {}});
+    plan.rosters.push_back(Roster{driver, {}, {}});
     return plan.rosters.back();
   }
 
@@ -67,7 +67,7 @@ struct Week {
   }
 
   void unassign(int tour_index, std::vector<std::string> reasons = {"INFEASIBLE"}) {
-    plan.unassigned.push_back(UnassignedTour{tour_index, std::move(reasons)});
+    plan.unassigned.push_back(UnassignedTour{tour_index, std::move(reasons), {}});
   }
 };
 

@@ -52,7 +52,7 @@ TEST(AuditCoverage, ValidPlanIsOk) {
 TEST(AuditCoverage, EmptyForecastAndEmptyPlan) {
   Week w;
   EXPECT_TRUE(audit(w).ok);
-  w.plan.rosters.push_back(Roster{"D001", {}});  // an unused driver is fine
+  w.plan.rosters.push_back(Roster{"D001", {}, {}});  // an unused driver is fine
   EXPECT_TRUE(audit(w).ok);
   w.tour(Mon, "06:00", "10:30");
   w.plan.rosters.clear();

@@ -115,7 +115,7 @@ TEST(Kpis, EmptyForecastAndEmptyPlan) {
   Week w;  // tours but nobody assigned (and an unused driver in the roster list)
   w.tour(Mon, "06:00", "10:30");
   w.tour(Mon, "11:00", "15:30");
-  w.plan.rosters.push_back(Roster{"D001", {}});
+  w.plan.rosters.push_back(Roster{"D001", {}, {}});
   Kpis e = compute_kpis(w.tours, Policy{}, w.plan, 0);
   EXPECT_EQ(e.drivers_total, 0);
   EXPECT_EQ(e.tours_covered, 0);

@@ -65,7 +65,7 @@ TEST(Signature, InvariantUnderRenumberingAndReordering) {
     for (Block& b : p.rosters[i].blocks) std::reverse(b.tours.begin(), b.tours.end());
   }
   std::reverse(p.unassigned.begin(), p.unassigned.end());
-  p.rosters.push_back(Roster{"UNUSED", {}});  // an unused driver adds no content
+  p.rosters.push_back(Roster{"UNUSED", {}, {}});  // an unused driver adds no content
   EXPECT_EQ(solution_signature(w.tours, p), base);
   canonicalize_plan(p, w.tours);
   EXPECT_EQ(solution_signature(w.tours, p), base);

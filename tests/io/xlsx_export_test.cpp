@@ -405,5 +405,38 @@ TEST(XlsxExport, BlockFillsAreDistinct) {
   EXPECT_EQ(xlsx_block_fill("bogus"), 0u);
 }
 
+// Driver mode: the dispatcher sees the real names (id kept beside them) and the pool figures.
+TEST(XlsxExport, DriverModeShowsNamesAndPoolFigures) {
+  const json plan = {
+      {"drivers",
+       {{{"driver_id", "D7"}, {"name", "Anna Berger"}, {"driver_type", "PT"}, {"hours", 4.5}, {"days_worked", 1},
+         {"blocks", {{{"day", "Tue"}, {"block_type", "1er"}, {"block_id", "D7-Tue"},
+                      {"tours", {{{"id", "T1"}, {"start_time", "06:00"}, {"end_time", "10:30"}}}}}}}},
+        {{"driver_id", "D9"}, {"name", ""}, {"driver_type", "PT"}, {"hours", 0}, {"days_worked", 0}, {"blocks", json::array()}}}},
+      {"unassigned_tours",
+       {{{"tour_id", "T2"}, {"day", "Sat"}, {"start_time", "07:00"}, {"end_time", "11:00"},
+         {"reason_codes", {"DRIVER_QUALIFICATION_MISSING", "NO_AVAILABLE_DRIVER"}}}}},
+      {"kpis", {{"drivers_total", 1}, {"drivers_available", 2}, {"tours_uncovered", 1}}},
+      {"lower_bounds", {{"best", 1}, {"uncovered_tours", 1}}},
+      {"driver_mode", {{"drivers_available", 2}, {"locks_requested", 0}, {"locks_kept", 0}}}};
+  const Workbook wb(roster_xlsx_from_plan_json(plan));
+  const auto roster = wb.sheet(1);
+  EXPECT_EQ(text(roster, "A2"), "Anna Berger (D7)");
+  EXPECT_EQ(text(roster, "A3"), "D9");  // no name: the id alone, never an empty cell
+  const auto tours = wb.sheet(3);
+  const int t1 = row_with(tours, "T1"), t2 = row_with(tours, "T2");
+  ASSERT_GT(t1, 0);
+  ASSERT_GT(t2, 0);
+  EXPECT_EQ(text(tours, cell_ref('E', t1)), "Anna Berger (D7)");
+  EXPECT_NE(text(tours, cell_ref('G', t2)).find("DRIVER_QUALIFICATION_MISSING"), std::string::npos);
+  const auto k = wb.sheet(4);
+  ASSERT_GT(row_with(k, "kpis.drivers_available"), 0);
+  EXPECT_EQ(text(k, cell_ref('B', row_with(k, "kpis.drivers_available"))), "2");
+  EXPECT_EQ(text(k, cell_ref('B', row_with(k, "lower_bounds.uncovered_tours"))), "1");
+  // Forecast-mode plans carry no driver-mode rows at all.
+  const Workbook plain(roster_xlsx_from_plan_json({{"drivers", json::array()}}));
+  EXPECT_EQ(row_with(plain.sheet(4), "kpis.drivers_available"), 0);
+}
+
 }  // namespace
 }  // namespace so

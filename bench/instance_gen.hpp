@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/driver.hpp"
 #include "core/tour.hpp"
 
 namespace so::bench {
@@ -90,4 +91,29 @@ inline std::vector<Tour> scale_week(const std::vector<Tour>& tours, int k) {
   return out;
 }
 
+// Driver mode (issue 6): a pool of n generic drivers D001…, optionally a qualification /
+// availability mix: drivers i with i % 10 < 3 hold ADR (30 %), i % 10 == 5 are off on
+// Saturday (10 %).
+inline std::vector<Driver> driver_pool(int n, bool mix = false) {
+  std::vector<Driver> out;
+  for (int i = 0; i < n; ++i) {
+    Driver d;
+    char id[16];
+    std::snprintf(id, sizeof id, "D%03d", i + 1);
+    d.id = id;
+    if (mix && i % 10 < 3) d.qualifications = {"ADR"};
+    if (mix && i % 10 == 5) d.available_days[5] = false;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+// Every fifth tour (20 %) requires ADR.
+inline std::vector<Tour> with_adr_share(std::vector<Tour> tours) {
+  for (size_t i = 0; i < tours.size(); ++i)
+    if (i % 5 == 2) tours[i].required_qualifications = {"ADR"};
+  return tours;
+}
+
 }  // namespace so::bench
+

@@ -37,6 +37,7 @@ struct Instance {
   std::function<std::vector<Tour>()> tours;
   so::Policy policy;
   double time_limit = 30;
+  std::function<std::vector<so::Driver>()> drivers;  // driver mode when set (issue 6)
 };
 
 // One run's figures, passed from the child process as one text line.
@@ -49,6 +50,7 @@ struct RunResult {
   long maxrss_kb = 0;
   bool audit = false;
   std::string signature, codes;
+  int uncovered = -1, uncovered_bound = -1;  // driver mode only
 };
 
 std::string serialize(const RunResult& r) {
@@ -56,7 +58,7 @@ std::string serialize(const RunResult& r) {
   o << r.status << ' ' << r.tours << ' ' << r.drivers << ' ' << r.pt << ' ' << r.lb << ' ' << r.lp << ' '
     << (r.lb_name.empty() ? "-" : r.lb_name) << ' ' << r.gap << ' ' << r.first << ' ' << r.best << ' ' << r.total
     << ' ' << r.wall << ' ' << r.maxrss_kb << ' ' << r.audit << ' ' << r.signature << ' '
-    << (r.codes.empty() ? "-" : r.codes);
+    << (r.codes.empty() ? "-" : r.codes) << ' ' << r.uncovered << ' ' << r.uncovered_bound;
   return o.str();
 }
 
@@ -64,7 +66,7 @@ RunResult deserialize(const std::string& line) {
   RunResult r;
   std::istringstream i(line);
   if (i >> r.status >> r.tours >> r.drivers >> r.pt >> r.lb >> r.lp >> r.lb_name >> r.gap >> r.first >> r.best >>
-      r.total >> r.wall >> r.maxrss_kb >> r.audit >> r.signature >> r.codes)
+      r.total >> r.wall >> r.maxrss_kb >> r.audit >> r.signature >> r.codes >> r.uncovered >> r.uncovered_bound)
     r.ok = true;
   return r;
 }
@@ -76,6 +78,7 @@ RunResult run_once(const Instance& inst) {
   req.policy = inst.policy;
   req.time_limit_seconds = inst.time_limit;
   req.run_id = "bench";
+  if (inst.drivers) req.drivers = inst.drivers();
   const auto t0 = std::chrono::steady_clock::now();
   so::PlanReport rep = so::solve(req);
   r.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -91,6 +94,10 @@ RunResult run_once(const Instance& inst) {
   r.best = rep.stats.time_to_best_s;
   r.total = rep.timing.total_s;
   r.audit = rep.audit.ok;
+  if (rep.driver_mode.enabled) {
+    r.uncovered = static_cast<int>(rep.plan.unassigned.size());
+    r.uncovered_bound = rep.lower_bounds.uncovered_tours.value_or(-1);
+  }
   r.signature = rep.solution_signature.empty() ? "-" : rep.solution_signature.substr(7, 12);
   for (const auto& c : rep.reason_codes) {
     if (!r.codes.empty()) r.codes += ',';
@@ -231,6 +238,23 @@ int main(int argc, char** argv) {
   }
   all.push_back({"reference-x5", "each slot count ×5 (6,925 tours)", scaled("forecast_input.csv", 5), def, 30});
   all.push_back({"reference-x5-5s", "×5 with a 5 s budget", scaled("forecast_input.csv", 5), def, 5});
+  // Driver mode (issue 6): the real pool; drivers = drivers used.
+  {
+    Instance i145{"driver-ref-145", "forecast_input.csv, driver mode, 145 generic drivers", file("forecast_input.csv"), def};
+    i145.drivers = [] { return so::bench::driver_pool(145); };
+    all.push_back(i145);
+    Instance i140{"driver-ref-140", "forecast_input.csv, driver mode, 140 generic drivers", file("forecast_input.csv"), def};
+    i140.drivers = [] { return so::bench::driver_pool(140); };
+    all.push_back(i140);
+    so::bench::GenSpec g;
+    g.seed = 11;
+    g.slots_per_day = 30;
+    g.max_count = 4;
+    Instance mix{"driver-gen-mix", "6 days, driver mode: 20 % tours ADR, 30 % of 80 drivers ADR, 10 % off Sat",
+                 [g] { return so::bench::with_adr_share(so::bench::generate_week(g)); }, def};
+    mix.drivers = [] { return so::bench::driver_pool(80, true); };
+    all.push_back(mix);
+  }
   if (!skip_x20) all.push_back({"reference-x20", "each slot count ×20 (27,700 tours)", scaled("forecast_input.csv", 20), def, 600});
 
   std::ostringstream md;
@@ -243,8 +267,8 @@ int main(int argc, char** argv) {
         "(CPU load on one of the cores). Times are from the first run; *stable* = the three solution "
         "signatures are identical. Default policy and seed 42 unless noted; time limit 30 s unless noted.\n\n";
   md << "| instance | tours | drivers | lower bound (best, which) | LP bound | gap | PT | first plan s | best s | total s "
-        "| wall s | peak MiB | status / reason codes | stable |\n";
-  md << "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
+        "| wall s | peak MiB | uncovered (bound) | status / reason codes | stable |\n";
+  md << "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
   std::ostringstream notes;
   bool all_stable = true;
   for (const Instance& inst : all) {
@@ -269,7 +293,9 @@ int main(int argc, char** argv) {
     md << "| " << inst.name << " | " << a.tours << " | " << a.drivers << " | " << a.lb << " (" << a.lb_name << ") | "
        << (a.lp >= 0 ? std::to_string(a.lp) : "–") << " | " << fmt(100 * a.gap, 2) << " % | " << a.pt << " | "
        << fmt(a.first) << " | " << fmt(a.best) << " | " << fmt(a.total) << " | " << fmt(a.wall) << " | "
-       << fmt(a.maxrss_kb / 1024.0, 0) << " | " << a.status << (a.audit ? "" : " AUDIT-FAIL") << " "
+       << fmt(a.maxrss_kb / 1024.0, 0) << " | "
+       << (a.uncovered >= 0 ? std::to_string(a.uncovered) + " (" + std::to_string(a.uncovered_bound) + ")" : "–")
+       << " | " << a.status << (a.audit ? "" : " AUDIT-FAIL") << " "
        << (a.codes == "-" ? "" : a.codes) << " | ";
     if (stable)
       md << "yes";

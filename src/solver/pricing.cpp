@@ -65,6 +65,7 @@ double column_cost(const Column& col, const std::vector<BlockPattern>& blocks, c
   double cost = c.driver + c.block_1er * s.blocks_1er + c.block_split * s.blocks_split + c.tight_rest * s.tight_rests +
                 c.per_minute * s.minutes;
   if (s.minutes < c.pt_threshold_minutes) cost += c.pt;
+  cost += c.shortfall_per_minute * static_cast<double>(std::max<Minutes>(0, c.shortfall_target_minutes - s.minutes));
   return cost;
 }
 
@@ -288,7 +289,10 @@ void Pricer::run_dp(std::span<const double> duals, double column_dual, const std
       double best = kNegInf;
       int bl = -1, bk = -1;
       for (int l = 0; l < L; ++l) {
-        const double term = level_minutes_[static_cast<size_t>(l)] < cost_.pt_threshold_minutes ? cost_.pt : 0.0;
+        const Minutes lm = level_minutes_[static_cast<size_t>(l)];
+        // Terminal costs depend on the weekly total only: PT below the threshold, contract shortfall.
+        const double term = (lm < cost_.pt_threshold_minutes ? cost_.pt : 0.0) +
+                            cost_.shortfall_per_minute * static_cast<double>(std::max<Minutes>(0, cost_.shortfall_target_minutes - lm));
         for (int k = 0; k < K; ++k) {
           const double val = out[static_cast<size_t>(l * K + k)];
           if (val == kNegInf) continue;

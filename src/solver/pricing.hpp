@@ -31,6 +31,9 @@ struct CostModel {
   double block_split = 0.0;         // per split 2er block
   double tight_rest = 0.0;          // per consecutive-day rest exactly at the required minimum
   double per_minute = 0.0;          // per minute of work (negative = reward filling drivers up)
+  // Driver mode: a contract minimum (soft) costs this much per minute the week falls short of it.
+  double shortfall_per_minute = 0.0;
+  Minutes shortfall_target_minutes = 0;
   bool operator==(const CostModel&) const = default;
 };
 

@@ -21,6 +21,7 @@
 #include "solver/bounds.hpp"
 #include "solver/budget.hpp"
 #include "solver/colgen.hpp"
+#include "solver/driver_mode.hpp"
 #include "solver/integer.hpp"
 #include "solver/lns.hpp"
 #include "solver/pricing.hpp"
@@ -85,6 +86,8 @@ void add_reason(PlanReport& r, const std::string& code) {
 }  // namespace
 
 PlanReport solve(const SolveRequest& req, const SolveControl& control) {
+  // Driver mode (domain.md §7) validates the same way and more (drivers, locks).
+  if (!req.drivers.empty()) return solve_driver_mode(req, control);
   Budget budget(req.time_limit_seconds, control.cancel);
   const Policy& p = req.policy;
   const SolverConfig& cfg = req.config;
@@ -208,7 +211,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   std::vector<UnassignedTour> unassigned;
   for (int t = 0; t < ntypes; ++t)
     if (!coverable[static_cast<size_t>(t)])
-      for (int i : types[static_cast<size_t>(t)].tours) unassigned.push_back(UnassignedTour{i, {"DRIVER_WEEKLY_LIMIT", "INFEASIBLE"}});
+      for (int i : types[static_cast<size_t>(t)].tours) unassigned.push_back(UnassignedTour{i, {"DRIVER_WEEKLY_LIMIT", "INFEASIBLE"}, {}});
 
   // Components: independent sub-problems (one per location when drivers keep their location).
   std::vector<Component> comps;

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +11,9 @@
 
 #include "core/audit.hpp"
 #include "core/block.hpp"
+#include "core/driver.hpp"
+#include "core/reasons.hpp"
+#include "io/drivers.hpp"
 #include "io/csv_export.hpp"
 #include "io/errors.hpp"
 #include "io/forecast.hpp"
@@ -87,13 +91,85 @@ void print_summary(const std::string& source, const std::vector<Tour>& tours, co
   std::printf("  lower bounds  : hours %d, per-day %d, path cover %d, rest-concurrency %d, LP %s -> best %d (%s)\n",
               b.hours, b.per_day, b.path_cover, b.rest_concurrency, b.lp ? std::to_string(*b.lp).c_str() : "-", b.best,
               b.best_name.c_str());
-  std::printf("  gap to bound  : %.2f %%\n", 100.0 * k.gap_to_lb);
+  // With tours left uncovered (driver mode) the gap to the full-coverage bound means nothing.
+  if (r.plan.unassigned.empty()) std::printf("  gap to bound  : %.2f %%\n", 100.0 * k.gap_to_lb);
   std::printf("  audit         : %s (%zu violations)\n", r.audit.ok ? "OK" : "FAILED", r.audit.violations.size());
   for (size_t i = 0; i < r.audit.violations.size() && i < 20; ++i)
     std::printf("    %s %s\n", r.audit.violations[i].code.c_str(), r.audit.violations[i].message.c_str());
   std::printf("  time          : %.2f s (profiling %.2f, phase1 %.2f, phase2 %.2f, lns %.2f)\n", r.timing.total_s,
               r.timing.profiling_s, r.timing.phase1_s, r.timing.phase2_s, r.timing.lns_s);
   std::printf("  signature     : %s\n", r.solution_signature.c_str());
+}
+
+std::string tour_label(const Tour& t) {
+  std::string s = t.id + " " + std::string(day_short_name(t.day)) + " " + format_hhmm(t.start) + "-" + format_hhmm(t.end);
+  if (!t.required_qualifications.empty()) {
+    s += " [";
+    for (size_t i = 0; i < t.required_qualifications.size(); ++i) s += (i ? "," : "") + t.required_qualifications[i];
+    s += "]";
+  }
+  return s;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// Driver mode lines of the text summary: pool use, locks, stability, contract minimum, and
+// every uncovered tour with its reasons (the first 30).
+void print_driver_mode_summary(const std::vector<Tour>& tours, const PlanReport& r) {
+  const DriverModeReport& dm = r.driver_mode;
+  const Kpis& k = r.kpis;
+  int used = 0;
+  for (const Roster& ro : r.plan.rosters)
+    for (const Block& b : ro.blocks)
+      if (!b.tours.empty()) {
+        ++used;
+        break;
+      }
+  std::printf("  driver mode   : %d of %zu drivers used; %zu of %zu tours uncovered", used, dm.drivers.size(),
+              r.plan.unassigned.size(), tours.size());
+  if (r.lower_bounds.uncovered_tours)
+    std::printf(" (bound %d, %s)", *r.lower_bounds.uncovered_tours, r.lower_bounds.uncovered_tours_name.c_str());
+  std::printf("\n");
+  if (dm.locks_requested > 0) std::printf("  locks         : %d of %d kept\n", dm.locks_kept, dm.locks_requested);
+  if (dm.previous_assignments >= 0)
+    std::printf("  previous plan : %d of %d assignments kept\n", dm.kept_assignments, dm.previous_assignments);
+  if (k.drivers_below_contract_min > 0 || k.contract_shortfall_hours > 0)
+    std::printf("  contract min  : %d drivers below, shortfall %s h\n", k.drivers_below_contract_min,
+                fmt_hours(k.contract_shortfall_hours).c_str());
+  if (!dm.error.empty()) std::printf("  error         : %s\n", dm.error.c_str());
+  const size_t shown = std::min<size_t>(r.plan.unassigned.size(), 30);
+  if (shown) std::printf("  uncovered     :\n");
+  for (size_t i = 0; i < shown; ++i) {
+    const UnassignedTour& u = r.plan.unassigned[i];
+    std::string blocked;
+    for (const auto& [code, n] : u.drivers_blocked) blocked += (blocked.empty() ? "" : ", ") + code + " " + std::to_string(n);
+    std::printf("    %-32s %s%s\n", tour_label(tours.at(static_cast<size_t>(u.tour))).c_str(),
+                joined(u.reason_codes, ", ").c_str(), blocked.empty() ? "" : (" (drivers blocked: " + blocked + ")").c_str());
+  }
+  if (r.plan.unassigned.size() > shown) std::printf("    … %zu more\n", r.plan.unassigned.size() - shown);
+}
+
+// The driver-mode inputs of `solve` / `diagnose`, checked like the API checks them (exit 2).
+void load_driver_mode(const SolveArgs& args, SolveRequest& req) {
+  if (args.drivers.empty()) {
+    if (!args.locks.empty()) throw InputError::whole("--locks", "needs --drivers (locks pin tours to listed drivers)");
+    if (!args.previous.empty()) throw InputError::whole("--previous", "needs --drivers (stability is per listed driver)");
+    return;
+  }
+  DriverInput in = read_driver_input_file(args.drivers);
+  if (in.drivers.empty()) throw InputError::whole(args.drivers, "no drivers in the file", {}, "at least one driver");
+  req.drivers = std::move(in.drivers);
+  req.locks = args.locks.empty() ? std::move(in.locks) : read_locks_file(args.locks);
+  req.previous = args.previous.empty() ? std::move(in.previous) : read_previous_file(args.previous);
+  if (auto bad = check_drivers(req.drivers)) throw InputError::whole(args.drivers, *bad);
+  if (auto bad = check_locks(req.locks, req.drivers, req.tours))
+    throw InputError::whole(args.locks.empty() ? args.drivers : args.locks, *bad);
+  if (auto bad = check_lock_feasibility(req.locks, req.drivers, req.tours, req.policy))
+    throw InputError::whole(args.locks.empty() ? args.drivers : args.locks, *bad);
 }
 
 template <typename F>
@@ -130,14 +206,18 @@ int run_solve(const SolveArgs& args) {
     req.seed = args.seed;
     req.time_limit_seconds = args.time_limit;
     req.run_id = "cli";
+    load_driver_mode(args, req);
     PlanReport report = solve(req);
     if (!args.out.empty())
       write_file_atomically(args.out, plan_report_to_json(report, req.tours).dump(2) + "\n");
     if (!args.roster.empty()) write_file_atomically(args.roster, roster_matrix_csv(report, req.tours));
-    if (!args.tours_csv.empty()) write_file_atomically(args.tours_csv, tours_csv(report.plan, req.tours));
+    if (!args.tours_csv.empty()) write_file_atomically(args.tours_csv, tours_csv(report, req.tours));
     if (!args.xlsx.empty()) write_file_atomically(args.xlsx, roster_xlsx(report, req.tours));
     if (args.json) std::cout << plan_report_to_json(report, req.tours).dump(2) << "\n";
-    else print_summary(args.forecast, req.tours, report);
+    else {
+      print_summary(args.forecast, req.tours, report);
+      if (report.driver_mode.enabled || !req.drivers.empty()) print_driver_mode_summary(req.tours, report);
+    }
     return report.status == "OK" && report.audit.ok ? kExitOk : kExitFailed;
   });
 }
@@ -159,6 +239,44 @@ int run_validate(const ValidateArgs& args) {
                 audit.violations.size());
     for (const auto& v : audit.violations) std::printf("  %-26s %s\n", v.code.c_str(), v.message.c_str());
     return audit.ok ? kExitOk : kExitFailed;
+  });
+}
+
+int run_diagnose(const DiagnoseArgs& args) {
+  return guarded([&] {
+    Forecast forecast = read_forecast_file(args.forecast);
+    Policy policy = policy_or_default(args.policy);
+    std::vector<Driver> drivers = read_drivers_file(args.drivers);
+    if (drivers.empty()) throw InputError::whole(args.drivers, "no drivers in the file", {}, "at least one driver");
+    if (auto bad = check_drivers(drivers)) throw InputError::whole(args.drivers, *bad);
+    const auto diags = diagnose_tours(forecast.tours, drivers, policy);
+    if (args.json) {
+      std::cout << diagnostics_to_json(diags, forecast.tours, static_cast<int>(drivers.size())).dump(2) << "\n";
+      return kExitOk;
+    }
+    // Worst first: fewest eligible drivers, then fewest blocks, then tour order.
+    std::vector<const TourDiagnostics*> order;
+    for (const auto& d : diags) order.push_back(&d);
+    std::stable_sort(order.begin(), order.end(), [](const TourDiagnostics* a, const TourDiagnostics* b) {
+      if (a->drivers_eligible != b->drivers_eligible) return a->drivers_eligible < b->drivers_eligible;
+      if (a->blocks != b->blocks) return a->blocks < b->blocks;
+      return a->tour < b->tour;
+    });
+    int without = 0;
+    for (const auto& d : diags) without += d.drivers_eligible == 0 ? 1 : 0;
+    std::printf("diagnostics of %s with %s: %zu tours, %zu drivers, %d tours without any eligible driver\n",
+                args.forecast.c_str(), args.drivers.c_str(), forecast.tours.size(), drivers.size(), without);
+    const size_t shown = std::min(order.size(), static_cast<size_t>(std::max(0, args.top)));
+    if (shown) std::printf("  %-32s %7s %9s  %s\n", "tour", "blocks", "eligible", "top blockers (drivers)");
+    for (size_t i = 0; i < shown; ++i) {
+      const TourDiagnostics& d = *order[i];
+      std::string blockers;
+      for (const auto& [code, n] : d.top_blockers) blockers += (blockers.empty() ? "" : ", ") + code + " " + std::to_string(n);
+      std::printf("  %-32s %7d %9d  %s\n", tour_label(forecast.tours.at(static_cast<size_t>(d.tour))).c_str(), d.blocks,
+                  d.drivers_eligible, blockers.empty() ? "-" : blockers.c_str());
+    }
+    if (order.size() > shown) std::printf("  … %zu more tours (--top N shows more, --json all)\n", order.size() - shown);
+    return kExitOk;
   });
 }
 

@@ -19,6 +19,15 @@ struct SolveArgs {
   std::vector<std::string> overrides;
   std::string out, roster, tours_csv, xlsx;
   bool json = false;
+  // Driver mode (domain.md §7): a drivers CSV/JSON (a .json may carry locks / previous_plan too);
+  // --locks / --previous replace what the drivers file carries.
+  std::string drivers, locks, previous;
+};
+// `diagnose FORECAST --drivers FILE`: per tour, the blocks and drivers that could take it.
+struct DiagnoseArgs {
+  std::string forecast, drivers, policy;
+  bool json = false;
+  int top = 20;  // tours shown in the table (fewest eligible drivers first)
 };
 struct ValidateArgs {
   std::string forecast, plan, policy;
@@ -34,6 +43,7 @@ struct ServeArgs {
 
 int run_solve(const SolveArgs& args);
 int run_validate(const ValidateArgs& args);
+int run_diagnose(const DiagnoseArgs& args);
 int run_bounds(const BoundsArgs& args);
 int run_serve(const ServeArgs& args);
 

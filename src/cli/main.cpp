@@ -1,4 +1,4 @@
-// shift-optimizer command line: solve | validate | bounds | serve.
+// shift-optimizer command line: solve | validate | diagnose | bounds | serve.
 // Exit codes: 0 ok, 1 audit failed / infeasible, 2 bad input or usage.
 #include <CLI/CLI.hpp>
 
@@ -30,6 +30,19 @@ int main(int argc, char** argv) {
   solve->add_option("--tours-csv", solve_args.tours_csv, "write the per-tour CSV here");
   solve->add_option("--xlsx", solve_args.xlsx, "write the Excel workbook (Schichtplan, Fahrer, Touren, Kennzahlen) here");
   solve->add_flag("--json", solve_args.json, "print the plan JSON instead of the summary");
+  solve->add_option("--drivers", solve_args.drivers,
+                    "driver mode: the driver pool, CSV or JSON (a JSON {\"drivers\",\"locks\",\"previous_plan\"} too)");
+  solve->add_option("--locks", solve_args.locks, "driver mode: locked assignments JSON [{\"driver_id\",\"tour_ids\"}]");
+  solve->add_option("--previous", solve_args.previous, "driver mode: a previous plan JSON (keep its assignments where possible)");
+
+  so::cli::DiagnoseArgs diagnose_args;
+  auto* diagnose = app.add_subcommand("diagnose", "Driver mode: per tour, how many blocks and drivers could take it (no solving)");
+  diagnose->add_option("forecast", diagnose_args.forecast, "forecast file")->required();
+  diagnose->add_option("--drivers", diagnose_args.drivers, "the driver pool, CSV or JSON")->required();
+  diagnose->add_option("--policy", diagnose_args.policy, "rule policy (file, inline JSON or profile name)");
+  diagnose->add_option("--top", diagnose_args.top, "tours shown, fewest eligible drivers first (default 20)")
+      ->check(CLI::Range(0, 1000000));
+  diagnose->add_flag("--json", diagnose_args.json, "print the diagnostics JSON (as POST /api/v1/diagnostics) instead");
 
   so::cli::ValidateArgs validate_args;
   auto* validate = app.add_subcommand("validate", "Audit a plan JSON against a forecast; exit 1 on violations");
@@ -63,6 +76,7 @@ int main(int argc, char** argv) {
 
   if (*solve) return so::cli::run_solve(solve_args);
   if (*validate) return so::cli::run_validate(validate_args);
+  if (*diagnose) return so::cli::run_diagnose(diagnose_args);
   if (*bounds) return so::cli::run_bounds(bounds_args);
   if (*serve) return so::cli::run_serve(serve_args);
   return so::cli::kExitUsage;

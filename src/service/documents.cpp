@@ -36,7 +36,7 @@ RunDocuments render_documents(const PlanReport& report, const std::vector<Tour>&
   d.report_json = report_json(report, tours).dump();
   d.canonical_report = canonical_report_text(report, tours);
   d.roster_csv = roster_matrix_csv(report, tours);
-  d.tours_csv = tours_csv(report.plan, tours);
+  d.tours_csv = tours_csv(report, tours);
   return d;
 }
 

@@ -7,6 +7,8 @@
 #include <limits>
 
 #include "core/policy.hpp"
+#include "core/driver.hpp"
+#include "io/drivers.hpp"
 #include "io/errors.hpp"
 #include "io/forecast.hpp"
 #include "io/policy_json.hpp"
@@ -203,6 +205,15 @@ SolveParseResult parse_csv_request(const std::string& body, const QueryParams& q
 
 }  // namespace
 
+std::optional<std::string> check_driver_mode(const SolveRequest& r) {
+  if (r.drivers.empty()) return std::nullopt;
+  if (auto bad = check_drivers(r.drivers)) return bad;
+  if (auto bad = check_locks(r.locks, r.drivers, r.tours)) return bad;
+  // An impossible lock is refused before solving, with the problem named.
+  if (auto bad = check_lock_feasibility(r.locks, r.drivers, r.tours, r.policy)) return bad;
+  return std::nullopt;
+}
+
 SolveParseResult parse_solve_request(const std::string& content_type, const std::string& body,
                                      const QueryParams& query, const SolverConfig& defaults,
                                      const std::string& default_week_start) {
@@ -230,14 +241,22 @@ SolveParseResult parse_solve_request(const std::string& content_type, const std:
   else
     out.request.tours = tours_from_json(doc["tours"], problems);
 
-  if (doc.contains("drivers") && !doc["drivers"].is_null()) {
-    const json& d = doc["drivers"];
-    if (!d.is_array()) add_problem(problems, loc_of({"drivers"}), "value is not a valid list", "type_error.list");
-    else if (!d.empty())
-      // SolveRequest carries no drivers yet: refuse rather than silently solve in forecast mode.
-      add_problem(problems, loc_of({"drivers"}),
-                  "driver mode is not available in this build; send an empty list to plan with virtual drivers",
-                  "value_error.not_supported");
+  // Driver mode (domain.md §7): a non-empty "drivers" list; locks and a previous plan need it.
+  if (doc.contains("drivers") && !doc["drivers"].is_null())
+    out.request.drivers = drivers_from_json(doc["drivers"], problems, loc_of({"drivers"}));
+  const bool driver_pool = doc.contains("drivers") && doc["drivers"].is_array() && !doc["drivers"].empty();
+  for (const char* key : {"locks", "previous_plan"}) {
+    if (!doc.contains(key) || doc[key].is_null()) continue;
+    const json& v = doc[key];
+    if (v.is_array() && v.empty()) continue;  // nothing requested
+    if (!driver_pool) {
+      add_problem(problems, loc_of({key}),
+                  std::string(key) + " needs driver mode: send a non-empty \"drivers\" list with it",
+                  "value_error.missing_drivers");
+      continue;
+    }
+    if (std::string(key) == "locks") out.request.locks = locks_from_json(v, problems, loc_of({key}));
+    else out.request.previous = previous_from_json(v, problems, loc_of({key}));
   }
 
   // The `run` compatibility object fills in what the top level does not set.
@@ -283,6 +302,7 @@ SolveParseResult parse_solve_request(const std::string& content_type, const std:
 
   if (!problems.empty()) return {std::nullopt, validation_error(problems_json(problems))};
   if (auto bad = check_tours_semantics(out.request.tours)) return {std::nullopt, http_error(400, *bad)};
+  if (auto bad = check_driver_mode(out.request)) return {std::nullopt, http_error(400, *bad)};
 
   // config_overrides never fail the request: a non-object is itself reported as a rejected override.
   json overrides = compat_overrides.is_object() ? compat_overrides : json::object();

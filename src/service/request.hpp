@@ -53,6 +53,12 @@ struct SolveParseResult {
   std::optional<ParsedSolve> solve;
   std::optional<HttpError> error;
 };
+// Driver mode semantics (400): check_drivers, check_locks, check_lock_feasibility of core, in
+// that order; nullopt in forecast mode or when sound.
+std::optional<std::string> check_driver_mode(const SolveRequest& request);
+
+// A JSON body: "drivers" (non-empty = driver mode), "locks" and "previous_plan" (422 naming the
+// field when sent without drivers) are parsed with io/drivers; a text/csv body is forecast mode.
 SolveParseResult parse_solve_request(const std::string& content_type, const std::string& body,
                                      const QueryParams& query, const SolverConfig& defaults,
                                      const std::string& default_week_start);

@@ -17,6 +17,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/policy.hpp"
+#include "core/reasons.hpp"
+#include "io/drivers.hpp"
 #include "io/policy_json.hpp"
 #include "service/documents.hpp"
 #include "service/log.hpp"
@@ -268,6 +270,7 @@ struct Service::Impl {
     add("GET", "/api/v1/constraints", true, [this](auto& q, auto& s, auto& p) { constraints(q, s, p); });
     add("POST", "/api/v1/schedule", true, [this](auto& q, auto& s, auto& p) { schedule(q, s, p); });
     add("POST", "/api/v1/runs", true, [this](auto& q, auto& s, auto& p) { create_run(q, s, p); });
+    add("POST", "/api/v1/diagnostics", true, [this](auto& q, auto& s, auto& p) { diagnostics(q, s, p); });
     add("GET", "/api/v1/runs", true, [this](auto& q, auto& s, auto& p) { list_runs(q, s, p); });
     add("GET", "/api/v1/runs/{id}", true, [this](auto& q, auto& s, auto& p) { get_run(q, s, p); });
     add("GET", "/api/v1/runs/{id}/events", true, [this](auto& q, auto& s, auto& p) { events(q, s, p); });
@@ -283,6 +286,7 @@ struct Service::Impl {
         [this](auto& q, auto& s, auto& p) { document(q, s, p, RunDocument::ToursCsv); });
     add("POST", "/api/v1/runs/{id}/cancel", true, [this](auto& q, auto& s, auto& p) { cancel_run(q, s, p); });
     add("POST", "/api/v1/forecast/preview", true, [this](auto& q, auto& s, auto& p) { forecast_preview(q, s, p); });
+    add("POST", "/api/v1/drivers/preview", true, [this](auto& q, auto& s, auto& p) { drivers_preview(q, s, p); });
     add("GET", "/api/v1/runs/{id}/export/roster.xlsx", true, [this](auto& q, auto& s, auto& p) { roster_xlsx_export(q, s, p); });
   }
 
@@ -471,6 +475,11 @@ struct Service::Impl {
     PreviewAnswer a = forecast_preview_answer(req.body, req.get_header_value("Content-Type"));
     send_json(res, a.status, a.body);
   }
+  // The web page's driver-list preview (service/web_routes.hpp).
+  void drivers_preview(const httplib::Request& req, httplib::Response& res, const Params&) {
+    PreviewAnswer a = drivers_preview_answer(req.body, req.get_header_value("Content-Type"));
+    send_json(res, a.status, a.body);
+  }
 
   // --- solving ---------------------------------------------------------------------------------
   // Parses and submits; on failure the error answer is already written and nullptr returned.
@@ -522,6 +531,23 @@ struct Service::Impl {
     }
     res.status = 200;
     res.set_content(std::move(plan), kJson);
+  }
+
+  // POST /api/v1/diagnostics: the /schedule body (same 415/422/400 answers), drivers required;
+  // per tour, how many blocks and drivers could take it and the top blockers, without solving.
+  void diagnostics(const httplib::Request& req, httplib::Response& res, const Params&) {
+    QueryParams query(req.params.begin(), req.params.end());
+    SolveParseResult parsed = parse_solve_request(req.get_header_value("Content-Type"), req.body, query,
+                                                  opt.solver_defaults, next_monday());
+    if (parsed.error) return send_error(res, *parsed.error);
+    const SolveRequest& r = parsed.solve->request;
+    if (r.drivers.empty())
+      return send_error(res, validation_error(json::array(
+                                 {{{"loc", json::array({"body", "drivers"})},
+                                   {"msg", "field required: diagnostics need a non-empty \"drivers\" list (a JSON body)"},
+                                   {"type", "value_error.missing"}}})));
+    const auto diags = diagnose_tours(r.tours, r.drivers, r.policy);
+    send_json(res, 200, diagnostics_to_json(diags, r.tours, static_cast<int>(r.drivers.size())));
   }
 
   void create_run(const httplib::Request& req, httplib::Response& res, const Params&) {
@@ -820,7 +846,8 @@ struct Service::Impl {
   void start() {
     if (started.exchange(true)) throw std::logic_error("Service::start called twice");
     ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the process
-    metrics = std::make_unique<ServiceMetrics>(std::vector<std::string>{"/api/v1/schedule", "/api/v1/runs"});
+    metrics = std::make_unique<ServiceMetrics>(
+        std::vector<std::string>{"/api/v1/schedule", "/api/v1/runs", "/api/v1/diagnostics"});
     store = std::make_unique<RunStore>(opt.data_dir, opt.max_stored_runs);
     for (const auto& id : store->mark_interrupted(now_iso_utc()))
       service_log()->warn("run {} was in flight when the previous process stopped: now FAILED (INTERRUPTED)", id);

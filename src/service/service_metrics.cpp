@@ -222,7 +222,8 @@ void ServiceMetrics::record_solve(const PlanReport& report, double wall_seconds)
   pt_ratio->observe({}, k.pt_ratio);
   underfull_ratio->observe({}, k.underfull_ratio);
   coverage_rate->observe({}, k.coverage_rate);
-  gap_to_lower_bound->observe({}, k.gap_to_lb);
+  // The driver bound holds for full coverage; a plan with uncovered tours would show a false (negative) gap.
+  if (k.tours_uncovered == 0) gap_to_lower_bound->observe({}, k.gap_to_lb);
 }
 
 }  // namespace so

@@ -10,10 +10,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 
 #include "core/time.hpp"
 #include "io/errors.hpp"
+#include "io/drivers.hpp"
 #include "io/forecast.hpp"
 
 namespace so {
@@ -274,18 +276,65 @@ json forecast_preview_json(std::string_view body, std::string_view content_type)
           {"tours_json", tours}};
 }
 
-PreviewAnswer forecast_preview_answer(std::string_view body, std::string_view content_type) {
+namespace {
+// The HTTP answer of a file preview: 200 with make(), else 415 / 422 (located) / 400 (whole file).
+template <class Make>
+PreviewAnswer preview_answer(Make&& make, const char* error_type) {
   try {
-    return {200, forecast_preview_json(body, content_type)};
+    return {200, make()};
   } catch (const UnsupportedMediaType& e) {
     return {415, {{"detail", e.what()}}};
   } catch (const InputError& e) {
     if (e.line > 0 || !e.path.empty()) {
       json loc = e.line > 0 ? json::array({"body", "line", e.line}) : loc_of_path(e.path);
-      return {422, {{"detail", json::array({{{"loc", loc}, {"msg", e.what()}, {"type", "value_error.forecast"}}})}}};
+      return {422, {{"detail", json::array({{{"loc", loc}, {"msg", e.what()}, {"type", error_type}}})}}};
     }
     return {400, {{"detail", e.what()}}};
   }
+}
+}  // namespace
+
+PreviewAnswer forecast_preview_answer(std::string_view body, std::string_view content_type) {
+  return preview_answer([&] { return forecast_preview_json(body, content_type); }, "value_error.forecast");
+}
+
+json drivers_preview_json(std::string_view body, std::string_view content_type) {
+  const std::string media = media_type_of(content_type);
+  if (!forecast_media_type(media))
+    throw UnsupportedMediaType("Content-Type '" + media +
+                               "' is not a drivers file (expected text/csv or application/json: the raw file as the body)");
+  const DriverInput in = parse_driver_input(body, "drivers");
+  const std::vector<Driver>& drivers = in.drivers;
+  if (auto problem = check_drivers(drivers)) throw InputError::whole("drivers", *problem);
+  // Locks travel in a JSON drivers file ({"drivers":[…],"locks":[…]}); checked against the tours at run time.
+  json locks = json::array();
+  for (const Lock& l : in.locks) locks.push_back({{"driver_id", l.driver_id}, {"tour_ids", l.tour_ids}});
+  json list = json::array();
+  std::map<std::string, int> quals;
+  std::array<int, kDaysPerWeek> per_day{};
+  std::map<std::string, int> contracts{{"FTE", 0}, {"PT", 0}, {"", 0}};
+  int with_limits = 0;
+  for (const Driver& d : drivers) {
+    list.push_back(driver_to_json(d));
+    for (const std::string& q : d.qualifications) ++quals[q];
+    for (int i = 0; i < kDaysPerWeek; ++i) per_day[static_cast<size_t>(i)] += d.available_days[static_cast<size_t>(i)] ? 1 : 0;
+    ++contracts[contract_name(d.contract)];
+    const bool limited = d.max_weekly_minutes || d.min_weekly_minutes || d.max_tours_per_day || d.min_rest_minutes ||
+                         d.max_daily_span_minutes || !d.unavailable.empty();
+    with_limits += limited ? 1 : 0;
+  }
+  json q = json::array();
+  for (const auto& [name, n] : quals) q.push_back({{"name", name}, {"drivers", n}});
+  json days = json::array();
+  for (int i = 0; i < kDaysPerWeek; ++i)
+    days.push_back({{"day", std::string(day_short_name(i))}, {"drivers", per_day[static_cast<size_t>(i)]}});
+  return json{{"drivers", drivers.size()}, {"drivers_json", list},     {"locks", locks.size()},
+              {"locks_json", locks},       {"qualifications", q},      {"available_per_day", days},
+              {"with_limits", with_limits}, {"contracts", contracts}};
+}
+
+PreviewAnswer drivers_preview_answer(std::string_view body, std::string_view content_type) {
+  return preview_answer([&] { return drivers_preview_json(body, content_type); }, "value_error.drivers");
 }
 
 }  // namespace so

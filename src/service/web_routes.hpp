@@ -68,3 +68,15 @@ struct PreviewAnswer {
 PreviewAnswer forecast_preview_answer(std::string_view body, std::string_view content_type);
 
 }  // namespace so
+
+namespace so {
+// --- POST /api/v1/drivers/preview -----------------------------------------------------------
+// Body: the raw drivers file (CSV or JSON, as the CLI's --drivers reads it; a JSON object may also
+// carry "locks"). Answer 200:
+//   {"drivers":N,"drivers_json":[…api.md driver objects…],"locks_json":[…],"locks":N,
+//    "qualifications":[{"name","drivers"}],"available_per_day":[{"day","drivers"}, … 7],
+//    "with_limits":N (drivers with at least one personal limit),"contracts":{"FTE":n,"PT":n,"":n}}
+// The page submits drivers_json / locks_json unchanged with the run. Errors as the forecast preview.
+nlohmann::json drivers_preview_json(std::string_view body, std::string_view content_type);
+PreviewAnswer drivers_preview_answer(std::string_view body, std::string_view content_type);
+}  // namespace so

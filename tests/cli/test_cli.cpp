@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -190,4 +191,145 @@ TEST_F(CliTest, DemoWeekSolvesAuditClean) {
   EXPECT_TRUE(j["audit"]["ok"].get<bool>());
   EXPECT_DOUBLE_EQ(j["kpis"]["coverage_rate"].get<double>(), 1.0);
   EXPECT_GE(j["kpis"]["drivers_total"].get<int>(), j["lower_bounds"]["best"].get<int>());
+}
+
+// ---- driver mode (issue 6): solve --drivers / --locks / --previous, diagnose
+
+namespace {
+
+// Mon: two tours one driver can chain; Tue: a tour needing ADR that nobody holds; Wed: one tour.
+const char* kDriverWeek = R"({"tours":[
+  {"id":"T1","day":"Mon","start_time":"06:00","end_time":"10:00"},
+  {"id":"T2","day":"Mon","start_time":"10:30","end_time":"14:30"},
+  {"id":"T3","day":"Tue","start_time":"06:00","end_time":"10:00","required_qualifications":["ADR"]},
+  {"id":"T4","day":"Wed","start_time":"07:00","end_time":"11:00"}]})";
+
+const char* kPoolCsv =
+    "id,name,qualifications,available_days,contract\n"
+    "D1,Anna Adler,KRAN,,FTE\n"
+    "D2,Ben Berg,,,PT\n"
+    "D3,Cem Cakir,,Mon,\n";
+
+}  // namespace
+
+TEST_F(CliTest, SolveWithDriversAssignsOnlyToThePoolAndExplainsUncoveredTours) {
+  std::string f = write("week.json", kDriverWeek);
+  std::string pool = write("pool.csv", kPoolCsv);
+  std::string plan = (dir / "plan.json").string(), tours = (dir / "tours.csv").string();
+  CmdResult r = run("solve " + f + " --drivers " + pool + " --time-limit 10 --out " + plan + " --tours-csv " + tours);
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // a tour stays uncovered: not OK
+  EXPECT_NE(r.output.find("of 3 drivers used; 1 of 4 tours uncovered"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("T3 Tue 06:00-10:00 [ADR]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("DRIVER_QUALIFICATION_MISSING, NO_AVAILABLE_DRIVER"), std::string::npos) << r.output;
+
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(plan));
+  std::set<std::string> names;
+  for (const auto& d : j["drivers"]) names.insert(d["name"].get<std::string>());
+  for (const auto& n : names) EXPECT_TRUE(n == "Anna Adler" || n == "Ben Berg" || n == "Cem Cakir") << n;
+  EXPECT_FALSE(names.empty());
+  EXPECT_EQ(j["driver_mode"]["drivers_available"], 3);
+  EXPECT_EQ(j["unassigned_tours"][0]["tour_id"], "T3");
+  std::ifstream tin(tours);
+  std::string header;
+  std::getline(tin, header);
+  EXPECT_EQ(header, "driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes");
+
+  // Give Anna ADR: everything is covered, exit 0, and the plan validates.
+  std::string pool2 = write("pool2.csv", "id,name,qualifications\nD1,Anna Adler,ADR|KRAN\nD2,Ben Berg,\n");
+  CmdResult ok = run("solve " + f + " --drivers " + pool2 + " --time-limit 10 --out " + plan);
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("0 of 4 tours uncovered"), std::string::npos) << ok.output;
+  CmdResult v = run("validate " + f + " " + plan);
+  EXPECT_EQ(v.exit_code, 0) << v.output;
+}
+
+TEST_F(CliTest, SolveWithLocksKeepsThemAndRefusesImpossibleOnes) {
+  std::string f = write("week.json", kDriverWeek);
+  std::string pool = write("pool.csv", kPoolCsv);
+  std::string plan = (dir / "plan.json").string();
+  std::string locks = write("locks.json", R"([{"driver_id":"D2","tour_ids":["T4"]}])");
+  CmdResult r = run("solve " + f + " --drivers " + pool + " --locks " + locks + " --time-limit 10 --out " + plan);
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // T3 still uncovered
+  EXPECT_NE(r.output.find("locks         : 1 of 1 kept"), std::string::npos) << r.output;
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(plan));
+  std::string holder;
+  for (const auto& d : j["drivers"])
+    for (const auto& b : d["blocks"])
+      for (const auto& t : b["tours"])
+        if (t["id"] == "T4") holder = d["driver_id"];
+  EXPECT_EQ(holder, "D2");
+
+  // The same lock carried by a drivers JSON file, with a previous plan.
+  std::string pool_json = write("pool.json", R"({"drivers":[{"id":"D1","name":"Anna"},{"id":"D2","name":"Ben"}],
+      "locks":[{"driver_id":"D1","tour_ids":["T4"]}],
+      "previous_plan":{"assignments":[{"driver_id":"D2","tour_id":"T1"}]}})");
+  CmdResult rj = run("solve " + f + " --drivers " + pool_json + " --time-limit 10 --out " + plan);
+  EXPECT_EQ(rj.exit_code, 1) << rj.output;
+  EXPECT_NE(rj.output.find("locks         : 1 of 1 kept"), std::string::npos) << rj.output;
+  EXPECT_NE(rj.output.find("previous plan : "), std::string::npos) << rj.output;
+
+  // D3 works Mondays only: a Wednesday lock is impossible -> exit 2 naming the lock.
+  std::string bad = write("bad_locks.json", R"({"locks":[{"driver_id":"D3","tour_ids":["T4"]}]})");
+  CmdResult e = run("solve " + f + " --drivers " + pool + " --locks " + bad);
+  EXPECT_EQ(e.exit_code, 2) << e.output;
+  EXPECT_NE(e.output.find("bad_locks.json: lock of driver 'D3'"), std::string::npos) << e.output;
+  std::string unknown = write("unknown.json", R"([{"driver_id":"D9","tour_ids":["T1"]}])");
+  CmdResult u = run("solve " + f + " --drivers " + pool + " --locks " + unknown);
+  EXPECT_EQ(u.exit_code, 2) << u.output;
+  EXPECT_NE(u.output.find("D9"), std::string::npos) << u.output;
+  CmdResult nd = run("solve " + f + " --locks " + locks);
+  EXPECT_EQ(nd.exit_code, 2) << nd.output;
+  EXPECT_NE(nd.output.find("--locks: needs --drivers"), std::string::npos) << nd.output;
+}
+
+TEST_F(CliTest, BadDriverFilesExitTwoWithTheLocation) {
+  std::string f = write("week.json", kDriverWeek);
+  std::string pool = write("pool.csv", "id,max_weekly_hours\nD1,40\nD2,zero\n");
+  CmdResult r = run("solve " + f + " --drivers " + pool);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("pool.csv:3: max_weekly_hours: not a number 'zero'"), std::string::npos) << r.output;
+  std::string dup = write("dup.csv", "id\nD1\nD1\n");
+  CmdResult d = run("solve " + f + " --drivers " + dup);
+  EXPECT_EQ(d.exit_code, 2) << d.output;
+  EXPECT_NE(d.output.find("D1"), std::string::npos) << d.output;
+  std::string js = write("pool.json", R"([{"id":"D1","contract":"Minijob"}])");
+  CmdResult j = run("diagnose " + f + " --drivers " + js);
+  EXPECT_EQ(j.exit_code, 2) << j.output;
+  EXPECT_NE(j.output.find("pool.json: [0].contract: unknown contract 'Minijob'"), std::string::npos) << j.output;
+  CmdResult missing = run("diagnose " + f + " --drivers " + (dir / "nope.csv").string());
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("nope.csv: cannot open file"), std::string::npos) << missing.output;
+  CmdResult no_pool = run("diagnose " + f);
+  EXPECT_EQ(no_pool.exit_code, 2) << no_pool.output;
+}
+
+TEST_F(CliTest, DiagnoseListsTheWorstToursFirst) {
+  std::string f = write("week.json", kDriverWeek);
+  std::string pool = write("pool.csv", kPoolCsv);
+  CmdResult r = run("diagnose " + f + " --drivers " + pool);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("4 tours, 3 drivers, 1 tours without any eligible driver"), std::string::npos) << r.output;
+  // The ADR tour (no eligible driver) is the first row, then the Wednesday tour (2 eligible).
+  size_t t3 = r.output.find("T3 Tue 06:00-10:00 [ADR]"), t4 = r.output.find("T4 Wed 07:00-11:00"),
+         t1 = r.output.find("T1 Mon 06:00-10:00");
+  ASSERT_NE(t3, std::string::npos) << r.output;
+  ASSERT_NE(t4, std::string::npos) << r.output;
+  ASSERT_NE(t1, std::string::npos) << r.output;
+  EXPECT_LT(t3, t4);
+  EXPECT_LT(t4, t1);
+  EXPECT_NE(r.output.find("DRIVER_QUALIFICATION_MISSING 3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("DRIVER_NOT_AVAILABLE 1"), std::string::npos) << r.output;
+
+  CmdResult top = run("diagnose " + f + " --drivers " + pool + " --top 1");
+  ASSERT_EQ(top.exit_code, 0) << top.output;
+  EXPECT_EQ(top.output.find("T4 Wed"), std::string::npos) << top.output;
+  EXPECT_NE(top.output.find("3 more tours"), std::string::npos) << top.output;
+
+  CmdResult js = run("diagnose " + f + " --drivers " + pool + " --json");
+  ASSERT_EQ(js.exit_code, 0) << js.output;
+  nlohmann::json j = nlohmann::json::parse(js.output);
+  EXPECT_EQ(j["tours_total"], 4);
+  EXPECT_EQ(j["drivers_total"], 3);
+  EXPECT_EQ(j["tours_without_driver"], 1);
+  EXPECT_EQ(j["tours"].size(), 4u);
 }

@@ -199,8 +199,12 @@ TEST(SolveRequestParsing, PolicyProfileAndRules) {
   EXPECT_EQ(r.solve->request.policy.max_working_days, 5);
 }
 
-TEST(SolveRequestParsing, DriverModeIsRefusedClearly) {
-  auto r = parse({{"tours", json::array()}, {"drivers", json::array({{{"id", "D1"}}})}});
+TEST(SolveRequestParsing, DriverPoolIsAcceptedAndAMalformedOneRefused) {
+  auto ok = parse({{"tours", json::array()}, {"drivers", json::array({{{"id", "D1"}}})}});
+  ASSERT_TRUE(ok.solve) << ok.error->body.dump();
+  ASSERT_EQ(ok.solve->request.drivers.size(), 1u);
+  EXPECT_EQ(ok.solve->request.drivers[0].id, "D1");
+  auto r = parse({{"tours", json::array()}, {"drivers", "D1"}});
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->status, 422);
   EXPECT_EQ(r.error->body["detail"][0]["loc"], json::array({"body", "drivers"}));

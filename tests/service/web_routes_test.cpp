@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "io/forecast.hpp"
+#include "io/drivers.hpp"
 #include "service/web_routes.hpp"
 
 namespace so {
@@ -259,6 +260,48 @@ TEST(RegisterWebRoutes, ServedAheadOfACatchAll) {
   EXPECT_EQ(api->status, 418);  // not swallowed by the page routes
   server.stop();
   listener.join();
+}
+
+// ---- POST /api/v1/drivers/preview ---------------------------------------------------------
+
+TEST(DriversPreview, CsvPoolSummaryAndApiDrivers) {
+  const std::string csv =
+      "id;name;qualifications;available_days;max_weekly_hours\n"
+      "F1;Anna;ADR|Kuehl;;40\n"
+      "F2;Bernd;ADR;Mon|Tue|Wed|Thu|Fri;\n"
+      "F3;Carla;;;\n";
+  const PreviewAnswer a = drivers_preview_answer(csv, "text/csv");
+  ASSERT_EQ(a.status, 200) << a.body.dump();
+  EXPECT_EQ(a.body["drivers"], 3);
+  EXPECT_EQ(a.body["qualifications"], json::parse(R"([{"name":"ADR","drivers":2},{"name":"Kuehl","drivers":1}])"));
+  EXPECT_EQ(a.body["available_per_day"][5], json::parse(R"({"day":"Sat","drivers":2})"));  // Bernd is off
+  EXPECT_EQ(a.body["available_per_day"][0]["drivers"], 3);
+  EXPECT_EQ(a.body["with_limits"], 1);  // Anna's weekly cap (days off are counted per day above)
+  ASSERT_EQ(a.body["drivers_json"].size(), 3u);
+  // What the page sends back as the run's "drivers" must read back to the same pool.
+  std::vector<JsonProblem> problems;
+  const std::vector<Driver> again = drivers_from_json(a.body["drivers_json"], problems);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(again, parse_drivers(csv, "x"));
+}
+
+TEST(DriversPreview, JsonFileWithLocks) {
+  const PreviewAnswer a = drivers_preview_answer(
+      R"({"drivers":[{"id":"F1","name":"Anna"}],"locks":[{"driver_id":"F1","tour_ids":["T0001"]}]})", "application/json");
+  ASSERT_EQ(a.status, 200) << a.body.dump();
+  EXPECT_EQ(a.body["locks"], 1);
+  EXPECT_EQ(a.body["locks_json"], json::parse(R"([{"driver_id":"F1","tour_ids":["T0001"]}])"));
+}
+
+TEST(DriversPreview, ErrorsNameTheLineOrTheProblem) {
+  const PreviewAnswer bad = drivers_preview_answer("id;max_weekly_hours\nF1;viel\n", "text/csv");
+  EXPECT_EQ(bad.status, 422) << bad.body.dump();
+  EXPECT_EQ(bad.body["detail"][0]["loc"], json::parse(R"(["body","line",2])"));
+  EXPECT_NE(bad.body["detail"][0]["msg"].get<std::string>().find("viel"), std::string::npos);
+  const PreviewAnswer dup = drivers_preview_answer("id\nF1\nF1\n", "text/csv");
+  EXPECT_EQ(dup.status, 400) << dup.body.dump();
+  EXPECT_NE(dup.body["detail"].get<std::string>().find("F1"), std::string::npos);
+  EXPECT_EQ(drivers_preview_answer("id\nF1\n", "image/png").status, 415);
 }
 
 }  // namespace

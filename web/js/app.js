@@ -1,9 +1,10 @@
 // The dispatcher page: wires the sections together.
-//   upload → preview (POST forecast/preview) → settings → POST runs → progress (SSE) → result
+//   upload → preview (POST forecast/preview) [+ driver list: drivers/preview, diagnostics] → settings → POST runs → progress (SSE) → result
 //   (report, exports) ; past runs reopen a result. A run id in the URL (#run=<id>) reopens it.
 import { ApiError, detailText, getJson, getToken, postJson, readyz, setToken } from './api.js';
 import { applyI18n, getLang, setLang, t } from './i18n.js';
 import { currentPreview, initUpload } from './upload.js';
+import { driverModeBody, initDrivers, refreshDiagnostics } from './drivers.js';
 import { collectRunOptions, initSettings, loadSchema } from './settings.js';
 import { initProgress, watchRun } from './progress.js';
 import { initResult, openResult } from './result.js';
@@ -67,7 +68,7 @@ async function startRun() {
   updateStartButton();
   message('');
   try {
-    const created = await postJson('runs', { tours: p.tours_json, ...options });
+    const created = await postJson('runs', { tours: p.tours_json, ...options, ...driverModeBody() });
     busy = false;
     updateStartButton();
     await follow(created.run_id, options.time_limit_seconds);
@@ -116,7 +117,8 @@ async function boot() {
   applyI18n(document);
   initLanguage();
   initToken();
-  initUpload({ onPreviewChange: updateStartButton });
+  initUpload({ onPreviewChange: () => { updateStartButton(); refreshDiagnostics(); } });
+  initDrivers({ getTours: () => currentPreview()?.tours_json ?? null, onDriversChange: updateStartButton });
   initSettings();
   initProgress();
   initResult();

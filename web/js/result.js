@@ -5,6 +5,7 @@ import { ApiError, detailText, download, getJson } from './api.js';
 import { has, t } from './i18n.js';
 import { BLOCK_TYPES, DAYS, clear, dayIndex, dayShort, el, minutesOf, num, pct } from './format.js';
 import { renderDemand } from './chart.js';
+import { reasonText } from './drivers.js';
 
 let report = null;
 let sort = { key: 'driver', dir: 1 };
@@ -36,12 +37,17 @@ function renderCards(r) {
   const box = clear(document.getElementById('kpi-cards'));
   const bound = lb.best ?? k.lower_bound;
   const boundName = bestBoundName(lb);
-  const gap = k.gap_to_lb ?? (bound ? (k.drivers_total - bound) / bound : null);
+  // With tours left uncovered (driver mode) the driver bound does not apply: no gap then.
+  const gap = k.tours_uncovered ? null : (k.gap_to_lb ?? (bound ? (k.drivers_total - bound) / bound : null));
   box.append(card('kpi-drivers', t('kpi.drivers'), num(k.drivers_total), k.drivers_total,
     el('div', { class: 'card-detail' },
       el('span', { id: 'kpi-fte', dataset: { value: String(k.drivers_fte) } }, `${num(k.drivers_fte)} FTE`), ' · ',
       el('span', { id: 'kpi-pt', dataset: { value: String(k.drivers_pt) } }, `${num(k.drivers_pt)} PT`)),
-    t('kpi.pt_ratio', { ratio: pct(k.pt_ratio) })));
+    t('kpi.pt_ratio', { ratio: pct(k.pt_ratio) }),
+    r.driver_mode ? el('div', { class: 'card-detail', id: 'kpi-pool', dataset: { used: String(k.drivers_total), available: String(r.driver_mode.drivers_available) } },
+      t('kpi.drivers_used', { used: num(k.drivers_total), available: num(r.driver_mode.drivers_available) })) : null,
+    r.driver_mode && k.tours_uncovered ? el('div', { class: 'card-detail bad', id: 'kpi-uncovered', dataset: { value: String(k.tours_uncovered) } },
+      t('kpi.uncovered', { n: num(k.tours_uncovered), bound: num(lb.uncovered_tours ?? 0) })) : null));
   box.append(card('kpi-gap', t('kpi.gap'), pct(gap), gap,
     el('div', { class: 'card-detail' },
       el('span', { id: 'kpi-bound', dataset: { value: String(bound) } }, t('kpi.gap_detail', { bound: num(bound), name: boundLabel(boundName) }))),
@@ -75,10 +81,14 @@ function dayStart(driver, day) {
   return b ? minutesOf(b.start) : Infinity;
 }
 
+// Driver mode shows the driver's name (the id below it); forecast mode the generated id.
+function driverLabel(drv) { return drv.name || drv.driver_id; }
+
 function sortedDrivers(drivers) {
   const key = sort.key;
   const out = drivers.slice();
-  const byId = (a, b) => String(a.driver_id).localeCompare(String(b.driver_id), undefined, { numeric: true });
+  const byId = (a, b) => String(driverLabel(a)).localeCompare(String(driverLabel(b)), undefined, { numeric: true })
+    || String(a.driver_id).localeCompare(String(b.driver_id), undefined, { numeric: true });
   out.sort((a, b) => {
     let c = 0;
     if (key === 'hours') c = (a.hours ?? 0) - (b.hours ?? 0);
@@ -128,8 +138,11 @@ function renderMatrix(r) {
   const body = el('tbody');
   const f = filter.trim().toLowerCase();
   for (const drv of sortedDrivers(drivers)) {
-    if (f && !String(drv.driver_id).toLowerCase().includes(f)) continue;
-    const row = el('tr', { dataset: { driver: drv.driver_id } }, el('th', { scope: 'row' }, drv.driver_id));
+    if (f && !`${drv.driver_id} ${drv.name || ''}`.toLowerCase().includes(f)) continue;
+    const head = drv.name && drv.name !== drv.driver_id
+      ? el('th', { scope: 'row', class: 'driver-name' }, drv.name, el('span', { class: 'driver-id' }, drv.driver_id))
+      : el('th', { scope: 'row' }, drv.driver_id);
+    const row = el('tr', { dataset: { driver: drv.driver_id } }, head);
     for (const d of usedDays) {
       const blocks = (drv.blocks || []).filter((b) => dayIndex(b.day) === DAYS.indexOf(d));
       if (!blocks.length) { row.append(el('td', { class: 'empty', dataset: { day: d } }, '-')); continue; }
@@ -176,8 +189,14 @@ function renderAudit(r) {
   const unBox = clear(document.getElementById('unassigned'));
   unBox.hidden = !un.length;
   if (un.length) {
+    const blocked = (u) => Object.entries(u.drivers_blocked || {}).map(([code, n]) => `${reasonText(code)}: ${num(n)}`).join(' · ');
     unBox.append(el('h3', {}, `${t('unassigned.title')} (${un.length})`),
-      el('ul', {}, un.map((u) => el('li', {}, el('code', {}, u.tour_id), ' ', (u.reason_codes || []).join(', ')))));
+      el('ul', { class: 'unassigned-list', id: 'unassigned-list' }, un.map((u) => el('li', { dataset: { tour: u.tour_id, reasons: (u.reason_codes || []).join(' ') } },
+        el('code', {}, u.tour_id),
+        u.day ? ` ${dayShort(u.day)} ${u.start_time}–${u.end_time}` : '',
+        (u.required_qualifications || []).length ? ` [${u.required_qualifications.join(', ')}]` : '', ' ',
+        ...(u.reason_codes || []).map((c) => el('span', { class: 'reason', title: c }, reasonText(c))),
+        u.drivers_blocked ? el('div', { class: 'muted small' }, `${t('unassigned.blocked')}: ${blocked(u)}`) : ''))));
   }
 }
 

@@ -23,7 +23,9 @@ function render() {
     const res = r.result || {};
     const drivers = res.drivers_total ?? r.progress?.best_drivers;
     const bound = res.lower_bound ?? r.progress?.lower_bound;
-    const gap = drivers && bound ? (drivers - bound) / bound : null;
+    // With tours left uncovered (driver mode) the driver bound does not apply: no gap then.
+    const covered = res.coverage_rate === undefined || res.coverage_rate >= 1;
+    const gap = drivers && bound && covered ? (drivers - bound) / bound : null;
     const status = has(`status.${r.status}`) ? t(`status.${r.status}`) : r.status;
     body.append(el('tr', { dataset: { runId: r.run_id } },
       el('td', {}, dateTime(r.created_at)),

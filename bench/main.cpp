@@ -254,6 +254,11 @@ int main(int argc, char** argv) {
                  [g] { return so::bench::with_adr_share(so::bench::generate_week(g)); }, def};
     mix.drivers = [] { return so::bench::driver_pool(80, true); };
     all.push_back(mix);
+    // The reference week with the same mix on a pool of 160 (the example mix at full scale).
+    Instance refmix{"driver-ref-mix", "forecast_input.csv, driver mode: 20 % tours ADR, 30 % of 160 drivers ADR, 10 % off Sat",
+                    [load = file("forecast_input.csv")] { return so::bench::with_adr_share(load()); }, def};
+    refmix.drivers = [] { return so::bench::driver_pool(160, true); };
+    all.push_back(refmix);
   }
   if (!skip_x20) all.push_back({"reference-x20", "each slot count ×20 (27,700 tours)", scaled("forecast_input.csv", 20), def, 600});
 

@@ -340,6 +340,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   const int per_round = std::max(1, std::min(cfg.cg_columns_per_round, kColumnsPerRound));
   int lp_bound_sum = 0;
   double lp_value_sum = 0;
+  bool lp_proven = true;  // every component's LP bound rests on a converged LP or a positive dual bound
   for (size_t ci = 0; ci < comps.size(); ++ci) {
     const Component& comp = comps[ci];
     CompState& st = cs[ci];
@@ -369,10 +370,15 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     if (cr.converged) st.bound = std::max(st.bound, certified_ceil(std::min(cr.lp_value, cr.dual_bound + 1e-7)));
     lp_bound_sum += st.bound;
     lp_value_sum += st.lp_value;
+    if (!cr.converged && cr.dual_bound <= 0) lp_proven = false;
     if (cr.stopped) safety_net = safety_net || !budget.cancelled();
     if (budget.cancelled()) break;
   }
-  if (!comps.empty()) {
+  if (!comps.empty() && !lp_proven) {
+    // Stopped before the LP said anything (huge input, tiny budget): no LP bound rather than a 0.
+    rep.lower_bounds.lp.reset();
+    rep.lower_bounds.lp_value.reset();
+  } else if (!comps.empty()) {
     rep.lower_bounds.lp = lp_bound_sum;
     rep.lower_bounds.lp_value = lp_value_sum;
   } else {

@@ -193,6 +193,27 @@ TEST_F(CliTest, DemoWeekSolvesAuditClean) {
   EXPECT_GE(j["kpis"]["drivers_total"].get<int>(), j["lower_bounds"]["best"].get<int>());
 }
 
+// The bundled pool (examples/demo_drivers.csv) covers the demo week under every personal limit
+// it carries (days off, an unavailable window, weekly caps, tours per day): what scripts/demo.sh runs.
+TEST_F(CliTest, DemoWeekOntoTheBundledDriverPool) {
+  const std::string plan = (dir / "plan_drivers.json").string();
+  const std::string pool = std::string(SO_SOURCE_DIR) + "/examples/demo_drivers.csv";
+  CmdResult r = run("solve " + demo() + " --drivers " + pool + " --time-limit 20 --out " + plan);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(plan));
+  EXPECT_TRUE(j["audit"]["ok"].get<bool>()) << j["audit"].dump();
+  EXPECT_EQ(j["kpis"]["tours_uncovered"], 0);
+  EXPECT_EQ(j["driver_mode"]["drivers_available"], 84);
+  std::set<std::string> ids;
+  for (const auto& d : j["drivers"]) {
+    EXPECT_FALSE(d["name"].get<std::string>().empty());
+    EXPECT_EQ(d["driver_id"].get<std::string>().rfind("F", 0), 0u) << "only pool ids";
+    ids.insert(d["driver_id"].get<std::string>());
+  }
+  EXPECT_EQ(ids.size(), j["drivers"].size());
+  EXPECT_LE(ids.size(), 84u);
+}
+
 // ---- driver mode (issue 6): solve --drivers / --locks / --previous, diagnose
 
 namespace {

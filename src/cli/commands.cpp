@@ -233,7 +233,17 @@ int run_validate(const ValidateArgs& args) {
       throw InputError::whole(args.plan, "not valid JSON", e.what());
     }
     Plan plan = plan_from_json(plan_json, forecast.tours, args.plan);
-    AuditResult audit = audit_plan(forecast.tours, policy, plan);
+    AuditResult audit;
+    if (args.drivers.empty()) {
+      if (!args.locks.empty()) throw InputError::whole(args.locks, "--locks needs --drivers", {}, "a driver pool");
+      audit = audit_plan(forecast.tours, policy, plan);
+    } else {
+      DriverInput in = read_driver_input_file(args.drivers);
+      if (auto bad = check_drivers(in.drivers)) throw InputError::whole(args.drivers, *bad);
+      if (!args.locks.empty()) in.locks = read_locks_file(args.locks);
+      if (auto bad = check_locks(in.locks, in.drivers, forecast.tours)) throw InputError::whole(args.locks.empty() ? args.drivers : args.locks, *bad);
+      audit = audit_driver_plan(forecast.tours, policy, in.drivers, in.locks, plan);
+    }
     std::printf("audit of %s against %s (%zu tours, %zu drivers): %s, %zu violations\n", args.plan.c_str(),
                 args.forecast.c_str(), forecast.tours.size(), plan.rosters.size(), audit.ok ? "OK" : "FAILED",
                 audit.violations.size());

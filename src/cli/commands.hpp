@@ -31,6 +31,7 @@ struct DiagnoseArgs {
 };
 struct ValidateArgs {
   std::string forecast, plan, policy;
+  std::string drivers, locks;  // driver mode: also audit every driver-mode rule (and the locks)
 };
 struct BoundsArgs {
   std::string forecast, policy;

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   validate->add_option("forecast", validate_args.forecast, "forecast file")->required();
   validate->add_option("plan", validate_args.plan, "plan JSON (as written by solve --out or the API)")->required();
   validate->add_option("--policy", validate_args.policy, "rule policy (file, inline JSON or profile name)");
+  validate->add_option("--drivers", validate_args.drivers, "driver mode: the pool the plan was made for (CSV or JSON); audits every driver-mode rule");
+  validate->add_option("--locks", validate_args.locks, "driver mode: locked assignments JSON the plan must keep");
 
   so::cli::BoundsArgs bounds_args;
   auto* bounds = app.add_subcommand("bounds", "Print the lower bounds on the number of drivers");

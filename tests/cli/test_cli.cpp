@@ -262,6 +262,19 @@ TEST_F(CliTest, SolveWithDriversAssignsOnlyToThePoolAndExplainsUncoveredTours) {
   EXPECT_NE(ok.output.find("0 of 4 tours uncovered"), std::string::npos) << ok.output;
   CmdResult v = run("validate " + f + " " + plan);
   EXPECT_EQ(v.exit_code, 0) << v.output;
+  CmdResult vd = run("validate " + f + " " + plan + " --drivers " + pool2);
+  EXPECT_EQ(vd.exit_code, 0) << vd.output;
+
+  // Against the first pool (nobody holds ADR) the same plan breaks a driver-mode rule: only the
+  // driver-mode audit can see that, the plain audit cannot.
+  CmdResult bad = run("validate " + f + " " + plan + " --drivers " + pool);
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("DRIVER_QUALIFICATION_MISSING"), std::string::npos) << bad.output;
+  std::string lock_bad = write("lock_bad.json", R"([{"driver_id":"D2","tour_ids":["T3"]}])");
+  CmdResult lk = run("validate " + f + " " + plan + " --drivers " + pool2 + " --locks " + lock_bad);
+  EXPECT_EQ(lk.exit_code, 1) << lk.output;  // T3 is on Anna (the only ADR holder), not on Ben
+  EXPECT_NE(lk.output.find("LOCK_VIOLATED"), std::string::npos) << lk.output;
+  EXPECT_EQ(run("validate " + f + " " + plan + " --locks " + lock_bad).exit_code, 2);  // locks need a pool
 }
 
 TEST_F(CliTest, SolveWithLocksKeepsThemAndRefusesImpossibleOnes) {

@@ -1455,6 +1455,78 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
       }
     }
   }
+  // Contract minimums (objective tier 3): whole rosters change hands between drivers (or go to an
+  // unused one) when both may legally work what they get and the total shortfall drops. The
+  // legality test rebuilds the roster tour by tour in time order with the reason-code checks
+  // (every prefix of a valid block is valid), so it sees every personal rule. Locked drivers keep theirs.
+  {
+    auto shortfall_of = [&](int d, Minutes work) {
+      return d < 0 ? Minutes{0} : std::max<Minutes>(0, limits[static_cast<size_t>(d)].min_weekly_minutes - work);
+    };
+    auto fits = [&](int d, const Roster& r) {
+      if (d < 0) return true;
+      std::vector<int> order;
+      for (const Block& b : r.blocks) order.insert(order.end(), b.tours.begin(), b.tours.end());
+      std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return std::make_pair(tours[static_cast<size_t>(a)].week_start(), a) < std::make_pair(tours[static_cast<size_t>(b)].week_start(), b);
+      });
+      Roster built;
+      built.driver_id = drivers[static_cast<size_t>(d)].id;
+      for (int t : order) {
+        if (!driver_blockers(t, drivers[static_cast<size_t>(d)], &built, tours, p).empty()) return false;
+        const int day = tours[static_cast<size_t>(t)].day;
+        auto it = std::find_if(built.blocks.begin(), built.blocks.end(), [&](const Block& b) { return b.day == day; });
+        if (it == built.blocks.end()) {
+          built.blocks.push_back(Block{day, {t}, BlockKind::One});
+          std::sort(built.blocks.begin(), built.blocks.end(), [](const Block& a, const Block& b) { return a.day < b.day; });
+        } else {
+          it->tours.push_back(t);
+        }
+      }
+      return true;
+    };
+    bool any_minimum = false;
+    for (const DriverLimits& l : limits) any_minimum = any_minimum || l.min_weekly_minutes > 0;
+    std::vector<char> used(static_cast<size_t>(ndrivers), 0);
+    for (const Roster& r : plan.rosters) used[static_cast<size_t>(driver_of_id(r.driver_id))] = 1;
+    // Bounded passes (work, not time): each accepted move lowers the total shortfall.
+    for (int pass = 0; any_minimum && pass < 4; ++pass) {
+      bool moved = false;
+      for (size_t i = 0; i < plan.rosters.size(); ++i) {
+        const int di = driver_of_id(plan.rosters[i].driver_id);
+        if (has_lock[static_cast<size_t>(di)]) continue;
+        const Minutes wi = roster_work(plan.rosters[i], tours);
+        if (shortfall_of(di, wi) == 0) continue;
+        // Partners: another used roster (swap) or an unused driver (hand over), in request order.
+        bool handed = false;
+        for (int dj = 0; dj < ndrivers && !handed; ++dj) {
+          if (dj == di || has_lock[static_cast<size_t>(dj)]) continue;
+          const Roster* rj = nullptr;
+          for (const Roster& r : plan.rosters)
+            if (driver_of_id(r.driver_id) == dj) rj = &r;
+          if (!rj && used[static_cast<size_t>(dj)]) continue;
+          const Minutes wj = rj ? roster_work(*rj, tours) : 0;
+          const Minutes before = shortfall_of(di, wi) + shortfall_of(dj, wj);
+          const Minutes after = shortfall_of(dj, wi) + (rj ? shortfall_of(di, wj) : 0);
+          if (after >= before) continue;
+          if (!fits(dj, plan.rosters[i]) || (rj && !fits(di, *rj))) continue;
+          const Driver &a = drivers[static_cast<size_t>(di)], &b = drivers[static_cast<size_t>(dj)];
+          if (rj) {
+            Roster& other = plan.rosters[static_cast<size_t>(rj - plan.rosters.data())];
+            other.driver_id = a.id;
+            other.driver_name = a.name;
+          } else {
+            used[static_cast<size_t>(di)] = 0;
+            used[static_cast<size_t>(dj)] = 1;
+          }
+          plan.rosters[i].driver_id = b.id;
+          plan.rosters[i].driver_name = b.name;
+          handed = moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+  }
   // True reasons for every tour left over, computed against the final plan.
   for (UnassignedTour& u : plan.unassigned) {
     UnassignedExplanation e = explain_unassigned(u.tour, drivers, plan, tours, p);

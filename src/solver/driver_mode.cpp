@@ -51,8 +51,8 @@ constexpr int kDiveRoundsAfterWork = 5;
 constexpr double kRoundupThreshold = 0.3;
 constexpr int kMaxRoundups = 8;
 constexpr int kMaxDiveSteps = 5000;
-// Share of the run's budget the forecast-mode sub-run may use (its own work limits end it sooner).
-constexpr double kForecastShare = 0.35;
+// Share of the time the run has left that a forecast-mode sub-run may use (its own work limits end it sooner).
+constexpr double kForecastShare = 0.6;
 constexpr double kEps = 1e-6;
 // Wentges dual smoothing factor of the column generation (0 = off), and the dual of a tour type
 // without residual demand (closes it to pricing).
@@ -837,6 +837,10 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
 
   // Second incumbent first: the forecast-mode plan (fewest drivers, policy rules), its rosters
   // matched to drivers who may legally work them whole. Skipped with locks (it ignores them).
+  // Forecast-mode sub-solves stop on their own work limits; their wall-clock budget is only their
+  // safety net, so it is a generous share of what the run has left (a share of the time limit
+  // made the safety net fire on short budgets: 5 s on driver-ref-mix).
+  auto sub_solve_limit = [&] { return std::max(0.1, kForecastShare * budget.seconds_left_in_run()); };
   std::vector<Column> forecast_cols;  // global block ids
   if (!any_lock && !budget.should_stop()) {
     SolveRequest sub;
@@ -845,7 +849,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
     sub.config = cfg;
     sub.config_report = req.config_report;
     sub.seed = req.seed;
-    sub.time_limit_seconds = std::max(0.1, std::min(kForecastShare * req.time_limit_seconds, budget.seconds_left_in_phase()));
+    sub.time_limit_seconds = sub_solve_limit();
     SolveControl sc;
     sc.cancel = control.cancel;
     const PlanReport fr = solve(sub, sc);
@@ -894,8 +898,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
               sl.tours.push_back(tours[static_cast<size_t>(i)]);
               orig.push_back(i);
             }
-          sl.time_limit_seconds =
-              std::max(0.1, std::min(0.5 * kForecastShare * req.time_limit_seconds, budget.seconds_left_in_phase()));
+          sl.time_limit_seconds = sub_solve_limit();
           const PlanReport lr = solve(sl, sc);
           if (std::find(lr.reason_codes.begin(), lr.reason_codes.end(), "TIME_LIMIT_REACHED") != lr.reason_codes.end())
             safety_net = true;
@@ -950,7 +953,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
           sub2.tours.push_back(tours[static_cast<size_t>(i)]);
           orig.push_back(i);
         }
-      sub2.time_limit_seconds = std::max(0.1, std::min(kForecastShare * req.time_limit_seconds, budget.seconds_left_in_phase()));
+      sub2.time_limit_seconds = sub_solve_limit();
       PlanReport fr2 = solve(sub2, sc);
       if (std::find(fr2.reason_codes.begin(), fr2.reason_codes.end(), "TIME_LIMIT_REACHED") != fr2.reason_codes.end())
         safety_net = true;

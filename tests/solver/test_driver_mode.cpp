@@ -465,6 +465,12 @@ TEST(DriverModeReference, QualificationAvailabilityMixAtFullScale) {
         if (tours[static_cast<size_t>(t)].required_qualifications.empty()) continue;
         EXPECT_FALSE(by_id.at(r.driver_id)->qualifications.empty()) << r.driver_id << " " << tours[static_cast<size_t>(t)].id;
       }
+  // Work limits, not the clock, decide the plan: a much shorter budget gives the same one.
+  SolveRequest short_req = req;
+  short_req.time_limit_seconds = 6;
+  const PlanReport again = solve(short_req);
+  EXPECT_EQ(again.solution_signature, rep.solution_signature);
+  EXPECT_EQ(std::count(again.reason_codes.begin(), again.reason_codes.end(), "TIME_LIMIT_REACHED"), 0);
   std::printf("[ref-mix] drivers %d (bound %d, %s) in %.2f s\n", rep.kpis.drivers_total, rep.lower_bounds.best,
               rep.lower_bounds.best_name.c_str(), secs);
 }

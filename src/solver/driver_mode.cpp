@@ -181,7 +181,8 @@ struct DmScore {
   int uncovered = 0, drivers = 0;
   long shortfall = 0;
   int pt = 0, blocks_1er = 0, blocks_split = 0, tight = 0;
-  auto tie() const { return std::tie(uncovered, drivers, shortfall, pt, blocks_1er, blocks_split, tight); }
+  int changed = 0;  // previous-plan (driver, tour) pairs not kept: stability, the last tier
+  auto tie() const { return std::tie(uncovered, drivers, shortfall, pt, blocks_1er, blocks_split, tight, changed); }
   bool operator<(const DmScore& o) const { return tie() < o.tie(); }
 };
 
@@ -638,6 +639,15 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
           s.tight += 1;
       }
     }
+    if (!prev_pair.empty()) {
+      int kept = 0;
+      for (const Roster& r : plan.rosters) {
+        const int d = driver_of_id(r.driver_id);
+        for (const Block& b : r.blocks)
+          for (int t : b.tours) kept += prev_pair.count({d, t}) > 0;
+      }
+      s.changed = static_cast<int>(prev_pair.size()) - kept;
+    }
     return s;
   };
   // Greedy insertion: an unassigned tour goes to the first driver nothing blocks (drivers already
@@ -735,6 +745,47 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   for (const DriverClass& c : classes) capacity.push_back(static_cast<int>(c.members.size()));
   DriverMaster master(demand, slack_cost, capacity);
   const long nrows = ntypes + nclasses;
+
+  // Stability candidate: the previous plan projected on this week — each previous driver's tours
+  // that still exist, rebuilt in time order and kept only where the reason-code checks allow them
+  // (every prefix of a valid block is valid), then gap-filled. Offered like any plan, it wins only
+  // where the higher tiers tie; with locks it is skipped (it ignores them).
+  if (!prev_pair.empty() && !any_lock) {
+    std::map<int, std::vector<int>> wanted;  // driver -> tours (ordered: canonical)
+    for (const auto& [dt, one] : prev_pair) wanted[dt.first].push_back(dt.second);
+    Plan cand;
+    std::vector<char> taken(tours.size(), 0);
+    for (auto& [d, list] : wanted) {
+      std::sort(list.begin(), list.end(), [&](int a, int b) {
+        return std::make_pair(tours[static_cast<size_t>(a)].week_start(), a) <
+               std::make_pair(tours[static_cast<size_t>(b)].week_start(), b);
+      });
+      Roster r;
+      r.driver_id = drivers[static_cast<size_t>(d)].id;
+      r.driver_name = drivers[static_cast<size_t>(d)].name;
+      for (int t : list) {
+        if (taken[static_cast<size_t>(t)] || !driver_blockers(t, drivers[static_cast<size_t>(d)], &r, tours, p).empty()) continue;
+        const int day = tours[static_cast<size_t>(t)].day;
+        auto it = std::find_if(r.blocks.begin(), r.blocks.end(), [&](const Block& b) { return b.day == day; });
+        if (it == r.blocks.end()) {
+          r.blocks.push_back(Block{day, {}, BlockKind::One});
+          it = r.blocks.end() - 1;
+        }
+        it->tours.push_back(t);
+        std::vector<TourWindow> w;
+        for (int x : it->tours)
+          w.push_back(TourWindow{tours[static_cast<size_t>(x)].week_start(), tours[static_cast<size_t>(x)].week_end(),
+                                 &tours[static_cast<size_t>(x)].location});
+        it->kind = classify_block(w, p).value_or(BlockKind::One);
+        taken[static_cast<size_t>(t)] = 1;
+        std::sort(r.blocks.begin(), r.blocks.end(), [](const Block& a, const Block& b) { return a.day < b.day; });
+      }
+      if (!r.blocks.empty()) cand.rosters.push_back(std::move(r));
+    }
+    for (int i = 0; i < static_cast<int>(tours.size()); ++i)
+      if (!taken[static_cast<size_t>(i)]) cand.unassigned.push_back(UnassignedTour{i, {}, {}});
+    offer(std::move(cand), Phase::Phase1);
+  }
 
   // Matches forecast-mode rosters (global block ids) to drivers and offers the plan.
   auto match_forecast = [&](const std::vector<Column>& forecast_cols, bool seed = true) {

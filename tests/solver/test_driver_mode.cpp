@@ -283,6 +283,25 @@ TEST(DriverMode, StabilityKeepsPreviousDriver) {
   EXPECT_TRUE(tours_of(roster_of(rep.plan, "D003")).count(0));
 }
 
+TEST(DriverMode, StabilityChoosesAmongEquallyGoodRosterShapes) {
+  // Mon A 06:00, B 07:00; Tue C 06:00, D 07:00 (4 h each): two drivers either way, and {A,C}/{B,D}
+  // or {A,D}/{B,C} tie on every higher tier. Whichever shape last week had, it is kept whole —
+  // matching drivers to the solver's own rosters alone would keep only half of the pairs for one of them.
+  fixtures::Forecast f;
+  f.add(Mon, "06:00", "10:00").add(Mon, "07:00", "11:00").add(Tue, "06:00", "10:00").add(Tue, "07:00", "11:00");
+  for (const auto& previous : {std::vector<PreviousAssignment>{{"D002", "T1"}, {"D002", "T4"}, {"D001", "T2"}, {"D001", "T3"}},
+                               std::vector<PreviousAssignment>{{"D002", "T1"}, {"D002", "T3"}, {"D001", "T2"}, {"D001", "T4"}}}) {
+    SolveRequest req = request(f.tours, pool(3));
+    req.previous = previous;
+    const PlanReport rep = solve(req);
+    ASSERT_EQ(rep.status, "OK");
+    ASSERT_TRUE(rep.audit.ok);
+    EXPECT_EQ(rep.kpis.drivers_total, 2);
+    EXPECT_EQ(rep.driver_mode.previous_assignments, 4);
+    EXPECT_EQ(rep.driver_mode.kept_assignments, 4) << previous[1].tour_id;
+  }
+}
+
 TEST(DriverMode, SameInputSameSignature) {
   bench::GenSpec g;
   g.seed = 5;

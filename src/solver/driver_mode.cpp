@@ -54,6 +54,10 @@ constexpr int kMaxDiveSteps = 5000;
 // Share of the time the run has left that a forecast-mode sub-run may use (its own work limits end it sooner).
 constexpr double kForecastShare = 0.6;
 constexpr double kEps = 1e-6;
+// Stability matching: rows² × columns above this use the greedy assignment (about a second of work).
+constexpr double kMaxAssignmentWork = 1e9;
+// Contract-minimum hand-over: roster/driver pairs examined at most (work limit).
+constexpr long kMaxHandoverChecks = 5'000'000;
 // Wentges dual smoothing factor of the column generation (0 = off), and the dual of a tour type
 // without residual demand (closes it to pricing).
 constexpr double kSmoothing = 0.5;
@@ -191,6 +195,30 @@ std::vector<int> max_weight_assignment(const std::vector<std::vector<long>>& w, 
   const int n = static_cast<int>(w.size());
   const int m = ncols;
   if (n == 0) return {};
+  // Very large classes (thousands of interchangeable drivers): the cubic method would take
+  // seconds, so pairs go greedily by weight (ties by row, column), the rest in order.
+  if (static_cast<double>(n) * n * m > kMaxAssignmentWork) {
+    std::vector<std::tuple<long, int, int>> pairs;
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < m; ++j)
+        if (w[static_cast<size_t>(i)][static_cast<size_t>(j)] > 0) pairs.emplace_back(-w[static_cast<size_t>(i)][static_cast<size_t>(j)], i, j);
+    std::sort(pairs.begin(), pairs.end());
+    std::vector<int> a(static_cast<size_t>(n), -1);
+    std::vector<char> col_used(static_cast<size_t>(m), 0);
+    for (const auto& [negw, i, j] : pairs)
+      if (a[static_cast<size_t>(i)] < 0 && !col_used[static_cast<size_t>(j)]) {
+        a[static_cast<size_t>(i)] = j;
+        col_used[static_cast<size_t>(j)] = 1;
+      }
+    int next = 0;
+    for (int i = 0; i < n; ++i) {
+      if (a[static_cast<size_t>(i)] >= 0) continue;
+      while (col_used[static_cast<size_t>(next)]) ++next;
+      a[static_cast<size_t>(i)] = next;
+      col_used[static_cast<size_t>(next)] = 1;
+    }
+    return a;
+  }
   const long INF = std::numeric_limits<long>::max() / 4;
   std::vector<long> u(static_cast<size_t>(n) + 1, 0), v(static_cast<size_t>(m) + 1, 0);
   std::vector<int> pcol(static_cast<size_t>(m) + 1, 0), way(static_cast<size_t>(m) + 1, 0);
@@ -1541,10 +1569,12 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
     };
     bool any_minimum = false;
     for (const DriverLimits& l : limits) any_minimum = any_minimum || l.min_weekly_minutes > 0;
-    std::vector<char> used(static_cast<size_t>(ndrivers), 0);
-    for (const Roster& r : plan.rosters) used[static_cast<size_t>(driver_of_id(r.driver_id))] = 1;
-    // Bounded passes (work, not time): each accepted move lowers the total shortfall.
-    for (int pass = 0; any_minimum && pass < 4; ++pass) {
+    std::vector<int> roster_of_driver(static_cast<size_t>(ndrivers), -1);
+    for (size_t i = 0; i < plan.rosters.size(); ++i)
+      roster_of_driver[static_cast<size_t>(driver_of_id(plan.rosters[i].driver_id))] = static_cast<int>(i);
+    long checks = 0;
+    // Bounded passes and checks (work, not time): each accepted move lowers the total shortfall.
+    for (int pass = 0; any_minimum && pass < 4 && checks < kMaxHandoverChecks; ++pass) {
       bool moved = false;
       for (size_t i = 0; i < plan.rosters.size(); ++i) {
         const int di = driver_of_id(plan.rosters[i].driver_id);
@@ -1553,12 +1583,10 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
         if (shortfall_of(di, wi) == 0) continue;
         // Partners: another used roster (swap) or an unused driver (hand over), in request order.
         bool handed = false;
-        for (int dj = 0; dj < ndrivers && !handed; ++dj) {
+        for (int dj = 0; dj < ndrivers && !handed && ++checks < kMaxHandoverChecks; ++dj) {
           if (dj == di || has_lock[static_cast<size_t>(dj)]) continue;
-          const Roster* rj = nullptr;
-          for (const Roster& r : plan.rosters)
-            if (driver_of_id(r.driver_id) == dj) rj = &r;
-          if (!rj && used[static_cast<size_t>(dj)]) continue;
+          const int j = roster_of_driver[static_cast<size_t>(dj)];
+          const Roster* rj = j >= 0 ? &plan.rosters[static_cast<size_t>(j)] : nullptr;
           const Minutes wj = rj ? roster_work(*rj, tours) : 0;
           const Minutes before = shortfall_of(di, wi) + shortfall_of(dj, wj);
           const Minutes after = shortfall_of(dj, wi) + (rj ? shortfall_of(di, wj) : 0);
@@ -1566,13 +1594,12 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
           if (!fits(dj, plan.rosters[i]) || (rj && !fits(di, *rj))) continue;
           const Driver &a = drivers[static_cast<size_t>(di)], &b = drivers[static_cast<size_t>(dj)];
           if (rj) {
-            Roster& other = plan.rosters[static_cast<size_t>(rj - plan.rosters.data())];
+            Roster& other = plan.rosters[static_cast<size_t>(j)];
             other.driver_id = a.id;
             other.driver_name = a.name;
-          } else {
-            used[static_cast<size_t>(di)] = 0;
-            used[static_cast<size_t>(dj)] = 1;
           }
+          roster_of_driver[static_cast<size_t>(di)] = j;
+          roster_of_driver[static_cast<size_t>(dj)] = static_cast<int>(i);
           plan.rosters[i].driver_id = b.id;
           plan.rosters[i].driver_name = b.name;
           handed = moved = true;

@@ -151,6 +151,23 @@ PlanReport sample_report(const std::string& signature) {
   return r;
 }
 
+TEST(ServiceMetricsCatalogue, DriverModeRunWithUncoveredToursObservesNoGap) {
+  // 140 drivers for a week that needs 142: 2 tours uncovered, "gap" (140 - 142) / 142 < 0 means nothing.
+  ServiceMetrics m({});
+  PlanReport r = sample_report("sha256:cc");
+  r.status = "INFEASIBLE";
+  r.kpis.driver_mode = true;
+  r.kpis.tours_uncovered = 2;
+  r.kpis.coverage_rate = 0.9986;
+  r.kpis.gap_to_lb = -0.0141;
+  m.record_solve(r, 1.0);
+  m.record_solve(sample_report("sha256:dd"), 1.0);
+  const std::string text = m.render();
+  EXPECT_EQ(metric_value(text, "solver_infeasible_total"), 1);
+  EXPECT_EQ(metric_value(text, "solver_gap_to_lower_bound_count"), 1);  // only the complete plan
+  EXPECT_EQ(metric_value(text, "solver_coverage_rate_count"), 2);
+}
+
 TEST(ServiceMetricsCatalogue, RecordSolveMovesEverySolverSeries) {
   ServiceMetrics m({});
   m.record_solve(sample_report("sha256:aa"), 4.8);

@@ -78,13 +78,9 @@ constexpr int kLnsStagnation = 16;
 constexpr int kReduceRounds = 8;
 constexpr int kReduceTargets = 8;
 constexpr long kReduceChecks = 400'000;
-// Root column generation stops tailing off: less than kTailGain (in drivers) over kTailRounds
-// rounds. Measured on driver-ref-mix: from 142.70 to 142.56 took 90 more rounds (6 s) that the
-// dive did not need.
-constexpr size_t kTailRounds = 10;
+// A complete plan within this many drivers of the bound skips the root column generation (a count
+// rule; a tailing-off stop for it was measured and dropped: it cost driver-gen-mix 2 drivers).
 constexpr int kGoodEnoughGap = 1;
-constexpr double kTailGain = 0.05;
-constexpr double kTailGap = 1.0;  // ... and the Lagrangian is within one driver (a flat degenerate start is no tail)
 
 Minutes hours_to_minutes_threshold(double hours) { return static_cast<Minutes>(std::ceil(hours * 60.0 - 1e-9)); }
 
@@ -1197,9 +1193,8 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   // Lagrangian of duals (π, μ): Σ_t d_t min(π_t, s_t) + Σ_c n_c min(0, min_p∈c cost_p − a_p π),
   // valid for any π (u_t ≤ d_t, Σ_{p∈c} x_p ≤ n_c).
   auto run_cg_on = [&](DriverMaster& master, const PricerList& pricers, int max_rounds, long max_iterations,
-                       double gap = kLagrangianGap, bool certify = false, bool tail_stop = false) {
+                       double gap = kLagrangianGap, bool certify = false) {
     CgOut out;
-    std::vector<double> lp_trace;  // restricted-master value per round (tailing-off rule)
     const long it0 = master.iterations();
     const int nt = master.num_types(), nc = master.num_classes();
     std::vector<double> center, center_mu;
@@ -1218,15 +1213,6 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
       }
       out.lp = master.objective();
       if (out.rounds >= max_rounds) break;
-      // Tailing off (a work rule on LP values, never the clock): the last rounds gained less
-      // than kTailGain drivers while nothing is left to the slacks; the dive re-prices anyway.
-      lp_trace.push_back(out.lp);
-      if (tail_stop && lp_trace.size() > kTailRounds && out.lp - out.lagrangian < kTailGap &&
-          lp_trace[lp_trace.size() - 1 - kTailRounds] - out.lp < kTailGain) {
-        double slack = 0;
-        for (double v : master.slacks()) slack += v;
-        if (slack < kEps) break;
-      }
       std::vector<double> pi = master.type_duals();
       const std::vector<double> mu = master.class_duals();
       for (int t = 0; t < nt; ++t)
@@ -1306,7 +1292,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   bool phase2_timeout = false;
   if (!(best_plan && good_enough(best_score))) {
     const CgOut root = run_cg_on(master, all_pricers, cfg.cg_max_rounds, kCgIterationsPerRow * nrows + kIterationsBase,
-                                 kLagrangianGap, false, /*tail_stop=*/false);  // measured: the tail stop costs driver-gen-mix 2 drivers
+                                 kLagrangianGap, false);
     if (root.stopped && !budget.cancelled()) safety_net = true;
     if (dbg) std::fprintf(stderr, "[dm] root cg: conv %d rounds %d lp %.4f cols %d iters %ld t=%.2f subs %zu classes %d\n", root.converged, root.rounds, master.objective(), master.num_columns(), master.iterations(), budget.elapsed(), subs.size(), nclasses);
     if (!root.stopped && !root.failed && !any_lock) {

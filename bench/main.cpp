@@ -37,7 +37,7 @@ struct Instance {
   std::function<std::vector<Tour>()> tours;
   so::Policy policy;
   double time_limit = 30;
-  std::function<std::vector<so::Driver>()> drivers;  // driver mode when set (issue 6)
+  std::function<std::vector<so::Driver>()> drivers = {};  // driver mode when set (issue 6)
 };
 
 // One run's figures, passed from the child process as one text line.

@@ -11,6 +11,7 @@
 
 #include "core/time.hpp"
 #include "io/forecast.hpp"
+#include "io/text_input.hpp"
 
 namespace so {
 
@@ -27,7 +28,6 @@ constexpr const char* kExpectContract = "FTE or PT";
 constexpr const char* kExpectId = "a driver id (string or integer)";
 constexpr const char* kExpectTourId = "a tour id (string or integer)";
 constexpr double kMaxHours = 168;
-constexpr int kMaxJsonDepth = 64;
 
 // One schema problem, kept structured so the HTTP layer (JsonProblem) and the file readers
 // (InputError) can each phrase it their way.
@@ -472,27 +472,6 @@ std::vector<PreviousAssignment> previous_from(const json& previous, const json& 
 
 // ---------------------------------------------------------------- files
 
-// Cheap pre-scan so a hostile file never reaches the recursive JSON parser.
-bool json_too_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 std::string_view strip_bom(std::string_view s) {
   if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
   return s;
@@ -507,9 +486,7 @@ void check_text(std::string_view content, std::string_view source) {
 }
 
 json parse_json_text(std::string_view content, std::string_view source) {
-  if (json_too_deep(content))
-    throw InputError::whole(std::string(source), "JSON nested too deeply", {},
-                            "at most " + std::to_string(kMaxJsonDepth) + " levels");
+  check_json_depth(content, std::string(source));
   try {
     return json::parse(content);
   } catch (const json::parse_error& e) {
@@ -523,21 +500,7 @@ bool looks_like_json(std::string_view content) {
 }
 
 std::string read_file(const std::string& path, const char* what) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw InputError::whole(path, "cannot open file (not found)", {}, what);
-  if (fs::is_directory(status)) throw InputError::whole(path, "is a directory", {}, what);
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > static_cast<uintmax_t>(kMaxForecastBytes))
-    throw InputError::whole(path, "file too large", std::to_string(size) + " bytes",
-                            "at most " + std::to_string(kMaxForecastBytes) + " bytes");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError::whole(path, "cannot open file", {}, what);
-  std::string content(static_cast<size_t>(kMaxForecastBytes + 1), '\0');
-  in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  content.resize(static_cast<size_t>(in.gcount()));
-  if (in.bad()) throw InputError::whole(path, "read error", {}, what);
+  std::string content = read_input_file(path, what);
   check_text(content, path);
   return content;
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/time.hpp"
+#include "io/text_input.hpp"
 
 namespace so {
 
@@ -24,7 +25,6 @@ constexpr const char* kExpectCount = "a whole number 0..10000";
 constexpr const char* kExpectDay = "a day name: Mon…Sun, Monday…Sunday, Montag…Sonntag or Mo…So";
 constexpr const char* kExpectJsonDay = "a day name (Mon…Sun, Monday…Sunday, Montag…Sonntag, Mo…So) or 1..7 (1 = Monday)";
 constexpr const char* kExpectZero = "an end different from the start (an end before the start crosses midnight)";
-constexpr int kMaxJsonDepth = 64;
 
 // ---------------------------------------------------------------- text helpers
 
@@ -685,35 +685,6 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
   return out;
 }
 
-int line_of_offset(std::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  int line = 1;
-  for (size_t i = 0; i < offset; ++i)
-    if (text[i] == '\n') ++line;
-  return line;
-}
-
-// Nesting depth check before handing text to the JSON parser (deep nesting is a cheap attack).
-void check_json_depth(std::string_view text, const std::string& source) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth)
-        throw InputError::at_line(source, line_of_offset(text, i), "JSON nested too deeply", {},
-                                  "at most " + std::to_string(kMaxJsonDepth) + " levels");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-}
-
 Forecast parse_json_forecast(std::string_view text, const std::string& source) {
   check_json_depth(text, source);
   json j;
@@ -829,27 +800,7 @@ Forecast parse_forecast(std::string_view content, std::string_view source_name) 
 }
 
 Forecast read_forecast_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw InputError::whole(path, "cannot open file (not found)", {}, "a readable forecast file");
-  if (fs::is_directory(status)) throw InputError::whole(path, "is a directory", {}, "a forecast file");
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > static_cast<uintmax_t>(kMaxForecastBytes))
-    throw InputError::whole(path, "file too large", std::to_string(size) + " bytes",
-                            "at most " + std::to_string(kMaxForecastBytes) + " bytes");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError::whole(path, "cannot open file", {}, "a readable forecast file");
-  // Read at most one byte past the limit, so a file growing under us still cannot exhaust memory.
-  std::string content(static_cast<size_t>(ec ? kMaxForecastBytes + 1 : std::min<uintmax_t>(size + 1, kMaxForecastBytes + 1)),
-                      '\0');
-  in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  content.resize(static_cast<size_t>(in.gcount()));
-  if (static_cast<long long>(content.size()) > kMaxForecastBytes)
-    throw InputError::whole(path, "file too large", "more than " + std::to_string(kMaxForecastBytes) + " bytes",
-                            "at most " + std::to_string(kMaxForecastBytes) + " bytes");
-  if (in.bad()) throw InputError::whole(path, "read error", {}, "a readable forecast file");
-  return parse_forecast(content, path);
+  return parse_forecast(read_input_file(path, "a readable forecast file"), path);
 }
 
 std::vector<Tour> tours_from_json(const nlohmann::json& tours_array, std::vector<JsonProblem>& problems,

@@ -45,10 +45,11 @@
 
 #include "core/tour.hpp"
 #include "io/errors.hpp"
+#include "io/text_input.hpp"
 
 namespace so {
 
-inline constexpr long long kMaxForecastBytes = 16LL * 1024 * 1024;
+inline constexpr long long kMaxForecastBytes = kMaxInputBytes;
 inline constexpr long long kMaxRowCount = 10000;
 inline constexpr long long kMaxForecastTours = 200000;
 

@@ -26,6 +26,7 @@
 #include "solver/flow.hpp"
 #include "solver/integer.hpp"
 #include "solver/pricing.hpp"
+#include "solver/run_report.hpp"
 
 namespace so {
 
@@ -81,18 +82,6 @@ constexpr long kReduceChecks = 400'000;
 // A complete plan within this many drivers of the bound skips the root column generation (a count
 // rule; a tailing-off stop for it was measured and dropped: it cost driver-gen-mix 2 drivers).
 constexpr int kGoodEnoughGap = 1;
-
-Minutes hours_to_minutes_threshold(double hours) { return static_cast<Minutes>(std::ceil(hours * 60.0 - 1e-9)); }
-
-bool valid_tour(const Tour& t) {
-  return t.day >= 0 && t.day < kDaysPerWeek && t.start >= 0 && t.start < kMinutesPerDay && t.end > t.start &&
-         t.end <= t.start + kMinutesPerDay;
-}
-
-void add_reason(PlanReport& r, const std::string& code) {
-  if (std::find(r.reason_codes.begin(), r.reason_codes.end(), code) == r.reason_codes.end())
-    r.reason_codes.push_back(code);
-}
 
 // Tour types with locked instances split off into types of their own (owner = driver index).
 struct TypeSet {
@@ -292,16 +281,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   const std::vector<Tour>& tours = req.tours;
   const std::vector<Driver>& drivers = req.drivers;
   const int ndrivers = static_cast<int>(drivers.size());
-  PlanReport rep;
-  rep.run_id = req.run_id;
-  rep.week_start = req.week_start;
-  rep.policy = p;
-  rep.seed = req.seed;
-  rep.time_limit_seconds = req.time_limit_seconds;
-  rep.config = req.config_report;
-  if (rep.config.effective_hash.empty()) rep.config.effective_hash = effective_config_hash(cfg, p);
-  for (int ph = 0; ph < 4; ++ph) rep.stats.phase_budget_s[phase_name(static_cast<Phase>(ph))] = budget.slice(static_cast<Phase>(ph));
-  rep.stats.phase_budget_s["total"] = budget.time_limit();
+  PlanReport rep = open_report(req, budget);
   rep.driver_mode.enabled = true;
   rep.driver_mode.drivers = drivers;
   for (const Lock& l : req.locks) rep.driver_mode.locks_requested += static_cast<int>(l.tour_ids.size());
@@ -337,37 +317,11 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
     rep.plan = std::move(plan);
     rep.status = status;
     if (!rep.audit.ok && (status == "OK" || status == "INFEASIBLE")) rep.status = "FAILED";
-    LowerBounds& lb = rep.lower_bounds;
-    lb.best = std::max({lb.hours, lb.per_day, lb.path_cover, lb.rest_concurrency, lb.lp.value_or(0)});
-    const std::pair<const char*, int> named[] = {{"lp", lb.lp.value_or(-1)},
-                                                 {"rest_concurrency", lb.rest_concurrency},
-                                                 {"path_cover", lb.path_cover},
-                                                 {"per_day", lb.per_day},
-                                                 {"hours", lb.hours}};
-    for (auto [name, v] : named)
-      if (v == lb.best) {
-        lb.best_name = name;
-        break;
-      }
-    rep.kpis = compute_kpis(tours, p, rep.plan, lb.best, cfg.fte_target_min_hours);
+    name_best_bound(rep.lower_bounds);
+    rep.kpis = compute_kpis(tours, p, rep.plan, rep.lower_bounds.best, cfg.fte_target_min_hours);
     add_driver_kpis(rep.kpis, tours, drivers, rep.plan);
     rep.solution_signature = solution_signature(tours, rep.plan, true);
-    if (budget.hit_wall_clock() || safety_net) {
-      rep.stats.hit_wall_clock = true;
-      if (rep.status != "CANCELLED") add_reason(rep, "TIME_LIMIT_REACHED");
-    }
-    if (rep.status == "CANCELLED") add_reason(rep, "CANCELLED");
-    std::sort(rep.reason_codes.begin(), rep.reason_codes.end());
-    rep.reason_codes.erase(std::unique(rep.reason_codes.begin(), rep.reason_codes.end()), rep.reason_codes.end());
-    budget.end_phase(Phase::Audit);
-    rep.timing.profiling_s = budget.phase_seconds(Phase::Profiling);
-    rep.timing.phase1_s = budget.phase_seconds(Phase::Phase1);
-    rep.timing.phase2_s = budget.phase_seconds(Phase::Phase2);
-    rep.timing.lns_s = budget.phase_seconds(Phase::Lns);
-    rep.timing.total_s = budget.elapsed();
-    for (int ph = 0; ph < 4; ++ph)
-      rep.stats.phase_overrun[phase_name(static_cast<Phase>(ph))] = budget.phase_overran(static_cast<Phase>(ph));
-    rep.stats.phase_overrun["total"] = rep.timing.total_s > budget.time_limit();
+    close_report(rep, budget, safety_net);
     return rep;
   };
   auto fail = [&](const char* code, std::string message) {

@@ -25,6 +25,7 @@
 #include "solver/integer.hpp"
 #include "solver/lns.hpp"
 #include "solver/pricing.hpp"
+#include "solver/run_report.hpp"
 
 namespace so {
 
@@ -51,11 +52,6 @@ constexpr int kCarefulDiveTrials = 6;
 constexpr double kRerunBase1er = 0.01;
 constexpr double kRerunBasePt = 0.05;
 
-Minutes hours_to_minutes_threshold(double hours) {
-  // "weekly work < h" in whole minutes: m < ceil(60 h).
-  return static_cast<Minutes>(std::ceil(hours * 60.0 - 1e-9));
-}
-
 struct Component {
   std::string location;     // empty when drivers may change location
   std::vector<int> types;   // global type ids
@@ -73,16 +69,6 @@ struct CompState {
   std::vector<Column> baseline;  // baseline rosters of this component
 };
 
-bool valid_tour(const Tour& t) {
-  return t.day >= 0 && t.day < kDaysPerWeek && t.start >= 0 && t.start < kMinutesPerDay && t.end > t.start &&
-         t.end <= t.start + kMinutesPerDay;
-}
-
-void add_reason(PlanReport& r, const std::string& code) {
-  if (std::find(r.reason_codes.begin(), r.reason_codes.end(), code) == r.reason_codes.end())
-    r.reason_codes.push_back(code);
-}
-
 }  // namespace
 
 PlanReport solve(const SolveRequest& req, const SolveControl& control) {
@@ -91,16 +77,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   Budget budget(req.time_limit_seconds, control.cancel);
   const Policy& p = req.policy;
   const SolverConfig& cfg = req.config;
-  PlanReport rep;
-  rep.run_id = req.run_id;
-  rep.week_start = req.week_start;
-  rep.policy = p;
-  rep.seed = req.seed;
-  rep.time_limit_seconds = req.time_limit_seconds;
-  rep.config = req.config_report;
-  if (rep.config.effective_hash.empty()) rep.config.effective_hash = effective_config_hash(cfg, p);
-  for (int ph = 0; ph < 4; ++ph) rep.stats.phase_budget_s[phase_name(static_cast<Phase>(ph))] = budget.slice(static_cast<Phase>(ph));
-  rep.stats.phase_budget_s["total"] = budget.time_limit();
+  PlanReport rep = open_report(req, budget);
 
   const Minutes fte_minutes = hours_to_minutes_threshold(p.fte_min_hours);
   int incumbent_drivers = -1;
@@ -131,38 +108,10 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     rep.plan = std::move(plan);
     rep.status = status;
     if (!rep.audit.ok && (status == "OK" || status == "INFEASIBLE")) rep.status = "FAILED";
-    rep.lower_bounds.best = std::max({rep.lower_bounds.hours, rep.lower_bounds.per_day, rep.lower_bounds.path_cover,
-                                      rep.lower_bounds.rest_concurrency, rep.lower_bounds.lp.value_or(0)});
-    // Name of the best bound; ties go to the LP (the optimizer's own certificate), then the
-    // combinatorial bounds from strongest-in-general to weakest.
-    const std::pair<const char*, int> named[] = {{"lp", rep.lower_bounds.lp.value_or(-1)},
-                                                 {"rest_concurrency", rep.lower_bounds.rest_concurrency},
-                                                 {"path_cover", rep.lower_bounds.path_cover},
-                                                 {"per_day", rep.lower_bounds.per_day},
-                                                 {"hours", rep.lower_bounds.hours}};
-    for (auto [name, v] : named)
-      if (v == rep.lower_bounds.best) {
-        rep.lower_bounds.best_name = name;
-        break;
-      }
+    name_best_bound(rep.lower_bounds);
     rep.kpis = compute_kpis(req.tours, p, rep.plan, rep.lower_bounds.best, cfg.fte_target_min_hours);
     rep.solution_signature = solution_signature(req.tours, rep.plan);
-    if (budget.hit_wall_clock() || safety_net) {
-      rep.stats.hit_wall_clock = true;
-      if (rep.status != "CANCELLED") add_reason(rep, "TIME_LIMIT_REACHED");
-    }
-    if (rep.status == "CANCELLED") add_reason(rep, "CANCELLED");
-    std::sort(rep.reason_codes.begin(), rep.reason_codes.end());
-    rep.reason_codes.erase(std::unique(rep.reason_codes.begin(), rep.reason_codes.end()), rep.reason_codes.end());
-    budget.end_phase(Phase::Audit);
-    rep.timing.profiling_s = budget.phase_seconds(Phase::Profiling);
-    rep.timing.phase1_s = budget.phase_seconds(Phase::Phase1);
-    rep.timing.phase2_s = budget.phase_seconds(Phase::Phase2);
-    rep.timing.lns_s = budget.phase_seconds(Phase::Lns);
-    rep.timing.total_s = budget.elapsed();
-    for (int ph = 0; ph < 4; ++ph)
-      rep.stats.phase_overrun[phase_name(static_cast<Phase>(ph))] = budget.phase_overran(static_cast<Phase>(ph));
-    rep.stats.phase_overrun["total"] = rep.timing.total_s > budget.time_limit();
+    close_report(rep, budget, safety_net);
     return rep;
   };
 

@@ -173,7 +173,9 @@ TEST(Solve, CancellationReturnsQuicklyWithTheBestPlan) {
   EXPECT_LT(reaction, 1.0);
   EXPECT_EQ(r.status, "CANCELLED");
   EXPECT_TRUE(has_code(r, "CANCELLED"));
-  if (!r.plan.rosters.empty()) EXPECT_TRUE(r.audit.ok);
+  if (!r.plan.rosters.empty()) {
+    EXPECT_TRUE(r.audit.ok);
+  }
 }
 
 TEST(Solve, ShortBudgetIsRespected) {

@@ -1,0 +1,62 @@
+#include "io/text_input.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "io/errors.hpp"
+
+namespace so {
+
+int line_of_offset(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  int line = 1;
+  for (size_t i = 0; i < offset; ++i)
+    if (text[i] == '\n') ++line;
+  return line;
+}
+
+std::string read_input_file(const std::string& path, const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) throw InputError::whole(path, "cannot open file (not found)", {}, what);
+  if (fs::is_directory(status)) throw InputError::whole(path, "is a directory", {}, what);
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > static_cast<uintmax_t>(kMaxInputBytes))
+    throw InputError::whole(path, "file too large", std::to_string(size) + " bytes",
+                            "at most " + std::to_string(kMaxInputBytes) + " bytes");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError::whole(path, "cannot open file", {}, what);
+  std::string content(static_cast<size_t>(ec ? kMaxInputBytes + 1 : std::min<uintmax_t>(size + 1, kMaxInputBytes + 1)),
+                      '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  content.resize(static_cast<size_t>(in.gcount()));
+  if (static_cast<long long>(content.size()) > kMaxInputBytes)
+    throw InputError::whole(path, "file too large", "more than " + std::to_string(kMaxInputBytes) + " bytes",
+                            "at most " + std::to_string(kMaxInputBytes) + " bytes");
+  if (in.bad()) throw InputError::whole(path, "read error", {}, what);
+  return content;
+}
+
+void check_json_depth(std::string_view text, const std::string& source) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxInputJsonDepth)
+        throw InputError::at_line(source, line_of_offset(text, i), "JSON nested too deeply", {},
+                                  "at most " + std::to_string(kMaxInputJsonDepth) + " levels");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
+}  // namespace so

@@ -76,6 +76,76 @@ inline std::vector<Tour> generate_week(const GenSpec& g) {
   return tours;
 }
 
+// A week of individually timed tours, as routing software exports them (issue 10): every tour
+// has its own start and length on a `granularity`-minute grid (1 or 5), over `days` days and
+// `depots` depots, with a share of cross-midnight tours. With `types` > 0 the tours are drawn
+// from that many distinct (day, depot, start, length) windows instead of each on its own, so a
+// large week keeps a realistic number of tour types. Ids I000001… in generation order.
+struct TimedSpec {
+  uint64_t seed = 1;
+  int tours = 800;
+  int granularity = 1;           // minutes
+  int days = 7;                  // Mon.. (7 = with Sunday)
+  int depots = 1;
+  int types = 0;                 // 0: every tour drawn on its own
+  Minutes min_duration = 150;
+  Minutes max_duration = 540;
+  double night_share = 0.08;     // tours starting 20:00–23:59 and crossing midnight
+  double sunday_factor = 0.35;   // Sunday volume relative to a weekday
+};
+
+inline std::vector<Tour> generate_timed_week(const TimedSpec& g) {
+  SplitMix rng(g.seed * 0xD1B54A32D192ED03ULL + 11);
+  const int gran = std::max(1, g.granularity);
+  auto on_grid = [&](int lo, int hi) { return lo + gran * rng.below((hi - lo) / gran + 1); };
+  struct Window {
+    int day, depot;
+    Minutes start, duration;
+  };
+  // Day weights: Sunday lighter; the day of a tour is drawn by weight.
+  std::vector<double> weight(static_cast<size_t>(std::max(1, g.days)), 1.0);
+  if (g.days == 7) weight[6] = g.sunday_factor;
+  double total_weight = 0;
+  for (double w : weight) total_weight += w;
+  auto draw = [&]() {
+    Window w{};
+    double u = rng.unit() * total_weight;
+    w.day = 0;
+    while (w.day + 1 < static_cast<int>(weight.size()) && u >= weight[static_cast<size_t>(w.day)])
+      u -= weight[static_cast<size_t>(w.day++)];
+    w.depot = rng.below(std::max(1, g.depots));
+    w.duration = on_grid(g.min_duration, g.max_duration);
+    if (rng.unit() < g.night_share) {
+      w.start = on_grid(1200, 1439);                                  // 20:00–23:59
+      w.duration = std::max<Minutes>(w.duration, 1440 - w.start + gran);  // ends after midnight
+      w.duration = std::min<Minutes>(w.duration, 600);
+    } else {
+      // Two peaks (early morning, early afternoon) and a flat floor, like a delivery depot.
+      const double r = rng.unit();
+      Minutes centre = r < 0.55 ? 330 : (r < 0.85 ? 690 : 240 + rng.below(900));
+      const Minutes spread = r < 0.55 ? 90 : 150;
+      Minutes s = centre + static_cast<Minutes>((rng.unit() + rng.unit() - 1.0) * spread);
+      s = std::clamp<Minutes>(s, 180, 1180);
+      w.start = s / gran * gran;
+      // Day tours end by 23:59 (the night share covers cross-midnight ones).
+      w.duration = std::min<Minutes>(w.duration, (1439 - w.start) / gran * gran);
+    }
+    return w;
+  };
+  std::vector<Window> pool;
+  for (int k = 0; k < g.types; ++k) pool.push_back(draw());
+  std::vector<Tour> tours;
+  tours.reserve(static_cast<size_t>(g.tours));
+  for (int i = 0; i < g.tours; ++i) {
+    const Window w = pool.empty() ? draw() : pool[static_cast<size_t>(rng.below(static_cast<int>(pool.size())))];
+    const std::string loc = g.depots == 1 ? "DEFAULT" : "DEPOT" + std::to_string(w.depot + 1);
+    char id[16];
+    std::snprintf(id, sizeof id, "I%06d", i + 1);
+    tours.push_back(make_tour(id, w.day, w.start, (w.start + w.duration) % 1440, loc));
+  }
+  return tours;
+}
+
 // Every tour's window repeated k times (the "reference ×k" scaling: same types, k× the counts).
 inline std::vector<Tour> scale_week(const std::vector<Tour>& tours, int k) {
   std::vector<Tour> out;

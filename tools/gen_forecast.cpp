@@ -1,6 +1,8 @@
 // Deterministic, seeded generator of realistic weekly forecasts (German vertical CSV).
 // It produces our own demo week (examples/demo_week.csv); the shape mirrors a last-mile depot:
 // a strong morning wave, a midday second wave, evening tours, 4.5 h tours, Mon–Sat, busy Friday.
+// `--timed N` instead writes a JSON week of N individually timed tours (minute or 5-minute starts
+// and lengths, cross-midnight tours, Sunday, several depots), as routing software exports them.
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "instance_gen.hpp"
 
 namespace {
 
@@ -52,12 +55,36 @@ int main(int argc, char** argv) {
   app.add_option("--duration", duration, "tour length in minutes")->check(CLI::Range(60, 720));
   app.add_option("--out", out, "output file ('-' = stdout)");
   app.add_flag("--sunday", sunday, "also generate a light Sunday");
+  so::bench::TimedSpec timed;
+  timed.tours = 0;
+  app.add_option("--timed", timed.tours, "write N individually timed tours as JSON instead (500–50,000)")
+      ->check(CLI::Range(1, 200000));
+  app.add_option("--granularity", timed.granularity, "timed: start/length grid in minutes")->check(CLI::IsMember({1, 5}));
+  app.add_option("--depots", timed.depots, "timed: number of depots")->check(CLI::Range(1, 100));
+  app.add_option("--types", timed.types, "timed: draw tours from this many distinct windows (0 = each its own)")
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--night-share", timed.night_share, "timed: share of cross-midnight tours")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--days", timed.days, "timed: days Mon.. (7 = with Sunday)")->check(CLI::Range(1, 7));
   CLI11_PARSE(app, argc, argv);
 
+  std::string text;
+  if (timed.tours > 0) {
+    timed.seed = seed;
+    text = "{\"tours\":[\n";
+    const std::vector<so::Tour> tours = so::bench::generate_timed_week(timed);
+    for (size_t i = 0; i < tours.size(); ++i) {
+      const so::Tour& t = tours[i];
+      text += "{\"id\":\"" + t.id + "\",\"day\":\"" + std::string(so::day_short_name(t.day)) + "\",\"start_time\":\"" +
+              so::format_hhmm(t.start) + "\",\"end_time\":\"" + so::format_hhmm(t.end % 1440) + "\",\"location\":\"" + t.location +
+              "\"}" + (i + 1 < tours.size() ? ",\n" : "\n");
+    }
+    text += "]}\n";
+  }
+
   Rng rng{seed};
+  if (timed.tours == 0) {
   // Relative volume per weekday: busy Monday and Friday, quieter midweek, solid Saturday.
   const double day_factor[7] = {1.0, 0.8, 0.78, 0.76, 1.15, 0.95, 0.3};
-  std::string text;
   for (int day = 0; day < (sunday ? 7 : 6); ++day) {
     text += std::string(so::day_german_name(day)) + ";Anzahl\n";
     for (int start = 4 * 60 + 30; start <= 18 * 60 + 30; start += 15) {
@@ -71,6 +98,7 @@ int main(int argc, char** argv) {
       text += so::format_hhmm(start) + "-" + so::format_hhmm(end) + ";" + std::to_string(count) + "\n";
     }
     text += ";\n";
+  }
   }
   if (out == "-") {
     std::cout << text;

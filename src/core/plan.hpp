@@ -92,6 +92,9 @@ struct LowerBounds {
   // (nullopt in forecast mode). `best` stays the bound on drivers for full coverage.
   std::optional<int> uncovered_tours;
   std::string uncovered_tours_name;  // "rest_concurrency", "lp", "hours", "qualification", …
+  // ⌈Farley/Lagrangian bound⌉ from the duals of a column generation that did not converge (valid
+  // for any duals, weaker than ⌈LP⌉); last, so aggregate initializers stay valid; nullopt when lp is set or nothing was proved.
+  std::optional<int> lagrangian;
 };
 
 }  // namespace so

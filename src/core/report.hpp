@@ -18,6 +18,8 @@ struct PhaseTiming {
 struct ConfigReport {
   std::string effective_hash;  // first 16 hex of SHA-256 over the canonical effective config JSON
   std::vector<std::string> overrides_applied;                 // keys
+  // The value each applied override took, as a JSON literal ("true", "48", "0.5"), same order.
+  std::vector<std::pair<std::string, std::string>> overrides_applied_values;
   std::vector<std::pair<std::string, std::string>> overrides_rejected;  // key, UNKNOWN_FIELD|LOCKED_FIELD|TYPE_ERROR
   std::vector<std::pair<std::string, std::string>> overrides_clamped;   // key, "requested -> used"
 };

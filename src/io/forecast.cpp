@@ -804,15 +804,28 @@ Forecast read_forecast_file(const std::string& path) {
 }
 
 std::vector<Tour> tours_from_json(const nlohmann::json& tours_array, std::vector<JsonProblem>& problems,
-                                  const nlohmann::json& loc_prefix) {
+                                  const nlohmann::json& loc_prefix, std::string* semantic_problem) {
   if (!tours_array.is_array()) {
     problems.push_back({loc_prefix, "value is not a valid list", "type_error.list"});
     return {};
   }
   std::vector<ItemIssue> issues;
   Converted c = convert_tours(tours_array, loc_prefix, issues);
-  for (const ItemIssue& is : issues)
-    if (!is.semantic) problems.push_back({is.loc, compose_msg(is), is.type});
+  for (const ItemIssue& is : issues) {
+    if (!is.semantic) {
+      problems.push_back({is.loc, compose_msg(is), is.type});
+    } else if (semantic_problem && semantic_problem->empty() && is.loc.size() > loc_prefix.size()) {
+      // "tours[3] (id 'T4'): unknown day 'Funday' (expected …)", like check_tours_semantics.
+      const json& idx = is.loc[loc_prefix.size()];
+      std::string item = "tours[" + idx.dump() + "]";
+      if (idx.is_number_integer()) {
+        const json& it = tours_array[idx.get<size_t>()];
+        if (it.is_object() && it.contains("id") && it["id"].is_string())
+          item += " (id '" + printable_value(it["id"].get<std::string>()) + "')";
+      }
+      *semantic_problem = item + ": " + compose_msg(is);
+    }
+  }
   return std::move(c.tours);
 }
 

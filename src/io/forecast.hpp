@@ -76,8 +76,11 @@ Forecast read_forecast_file(const std::string& path);
 // missing fields, malformed times, bad counts) with FastAPI locations `loc_prefix + [i, field]`.
 // Items with problems yield no tours. Semantic defects are NOT reported here but left in the
 // tours for check_tours_semantics: an unknown day (day = -1) and a zero-length tour (end == start).
+// `semantic_problem`, when given, receives the first semantic defect with its value, e.g.
+// "tours[3] (id 'T4'): unknown day 'Funday' (expected …)" (check_tours_semantics only sees day -1).
 std::vector<Tour> tours_from_json(const nlohmann::json& tours_array, std::vector<JsonProblem>& problems,
-                                  const nlohmann::json& loc_prefix = nlohmann::json::array({"body", "tours"}));
+                                  const nlohmann::json& loc_prefix = nlohmann::json::array({"body", "tours"}),
+                                  std::string* semantic_problem = nullptr);
 
 // Semantic check of converted tours (400): duplicate id, unknown day, zero-length tour. Returns
 // the first problem in tour order as a text naming the item, e.g.

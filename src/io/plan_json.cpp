@@ -143,6 +143,12 @@ std::optional<BlockKind> kind_from_name(const std::string& s) {
 
 }  // namespace
 
+json applied_overrides_json(const ConfigReport& c) {
+  json out = json::object();
+  for (const auto& [key, literal] : c.overrides_applied_values) out[key] = json::parse(literal, nullptr, false);
+  return out;
+}
+
 json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
   json j;
   j["run_id"] = r.run_id;
@@ -204,6 +210,7 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
                        {"path_cover", lb.path_cover},
                        {"rest_concurrency", lb.rest_concurrency},
                        {"lp", lb.lp ? json(*lb.lp) : json(nullptr)},
+                       {"lagrangian", lb.lagrangian ? json(*lb.lagrangian) : json(nullptr)},
                        {"best", lb.best}};
   if (driver_mode) {
     j["lower_bounds"]["uncovered_tours"] = lb.uncovered_tours ? json(*lb.uncovered_tours) : json(nullptr);
@@ -223,7 +230,7 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
                  {"total_s", round_to(t.total_s, 3)}};
   j["reason_codes"] = r.reason_codes;
   j["config"] = {{"effective_hash", r.config.effective_hash},
-                 {"overrides_applied", r.config.overrides_applied},
+                 {"overrides_applied", applied_overrides_json(r.config)},
                  {"overrides_rejected", pairs_object(r.config.overrides_rejected)},
                  {"overrides_clamped", pairs_object(r.config.overrides_clamped)}};
   return j;

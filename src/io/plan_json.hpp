@@ -23,11 +23,12 @@ namespace so {
 //          blocks_1er, blocks_2er_regular, blocks_2er_split, blocks_3er,
 //          hours_min/avg/max, hours_fte_min/avg/max, hours_pt_min/avg/max, tight_rest_count,
 //          forced_1er_count, missed_3er_opps, tours_total, tours_covered, lower_bound, gap_to_lb},
-//  "lower_bounds":{"hours","per_day","path_cover","rest_concurrency","lp" (null when unproven),"best"},
+//  "lower_bounds":{"hours","per_day","path_cover","rest_concurrency","lp" (null unless the LP converged),
+//                  "lagrangian" (the dual bound of an unconverged column generation, or null),"best"},
 //  "audit":{"ok","violations":[{"code","driver_id","day","tour_id","message"}]} (absent driver/day/tour: null),
 //  "timing":{"profiling_s","phase1_s","phase2_s","lns_s","total_s"},
 //  "reason_codes":[…],
-//  "config":{"effective_hash","overrides_applied":[keys],"overrides_rejected":{key:reason},
+//  "config":{"effective_hash","overrides_applied":{key:value applied},"overrides_rejected":{key:reason},
 //            "overrides_clamped":{key:"requested -> used"}}}
 // Hours are rounded to 2 decimals, ratios to 4, seconds to 3. A driver is FTE when the weekly
 // work reaches report.policy.fte_min_hours. A block's end is the clock time (next day's for a
@@ -42,6 +43,10 @@ namespace so {
 //    "previous_assignments" (null: no previous plan),"kept_assignments","error" (null)};
 //  - kpis + "drivers_available","tours_uncovered","contract_shortfall_hours","drivers_below_contract_min";
 //  - lower_bounds + "uncovered_tours" (null when unproven), "uncovered_tours_name".
+// {"enable_fill_to_target_greedy": true, "fte_hours_target": 48}: each applied override and the
+// value it took (after clamping), in the order given.
+nlohmann::json applied_overrides_json(const ConfigReport& c);
+
 nlohmann::json plan_report_to_json(const PlanReport& report, const std::vector<Tour>& tours);
 
 // /report/canonical: the same JSON without "timing", "run_id" and "week_start" (defaults to the

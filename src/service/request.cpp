@@ -235,11 +235,12 @@ SolveParseResult parse_solve_request(const std::string& content_type, const std:
   ParsedSolve out;
   out.input_format = "json";
   std::vector<JsonProblem> problems;
+  std::string tour_semantics;  // the first semantic tour defect, with its value (400)
 
   if (!doc.contains("tours") || doc["tours"].is_null())
     add_problem(problems, loc_of({"tours"}), "field required", "value_error.missing");
   else
-    out.request.tours = tours_from_json(doc["tours"], problems);
+    out.request.tours = tours_from_json(doc["tours"], problems, json::array({"body", "tours"}), &tour_semantics);
 
   // Driver mode (domain.md §7): a non-empty "drivers" list; locks and a previous plan need it.
   if (doc.contains("drivers") && !doc["drivers"].is_null())
@@ -301,6 +302,7 @@ SolveParseResult parse_solve_request(const std::string& content_type, const std:
   }
 
   if (!problems.empty()) return {std::nullopt, validation_error(problems_json(problems))};
+  if (!tour_semantics.empty()) return {std::nullopt, http_error(400, tour_semantics)};
   if (auto bad = check_tours_semantics(out.request.tours)) return {std::nullopt, http_error(400, *bad)};
   if (auto bad = check_driver_mode(out.request)) return {std::nullopt, http_error(400, *bad)};
 

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "io/plan_json.hpp"
 #include "service/log.hpp"
 #include "service/run_store.hpp"
 #include "service/service_metrics.hpp"
@@ -24,7 +25,7 @@ json config_report_json(const ConfigReport& c) {
   for (const auto& [k, why] : c.overrides_rejected) rejected[k] = why;
   for (const auto& [k, change] : c.overrides_clamped) clamped[k] = change;
   return {{"effective_hash", c.effective_hash},
-          {"overrides_applied", c.overrides_applied},
+          {"overrides_applied", applied_overrides_json(c)},
           {"overrides_rejected", rejected},
           {"overrides_clamped", clamped}};
 }

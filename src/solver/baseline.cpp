@@ -13,6 +13,7 @@
 
 #include "core/rules.hpp"
 #include "solver/bounds.hpp"
+#include "solver/coin_guard.hpp"
 #include "solver/flow.hpp"
 
 namespace so {
@@ -54,7 +55,8 @@ int kind_rank(BlockKind k) {
 // uncovered becomes 1er blocks in the caller, so a failing solver never makes the plan invalid.
 std::vector<int> partition_counts(const std::vector<TourType>& types, const std::vector<BlockPattern>& patterns,
                                   const std::vector<int>& day_types, const std::vector<int>& day_patterns,
-                                  double three_extra) {
+                                  double three_extra, const std::atomic<bool>* stop) {
+  const StopFn stop_fn = [stop] { return stopped(stop); };
   std::vector<int> row_of(types.size(), -1);
   for (Index r = 0; r < day_types.size(); ++r) row_of[static_cast<Index>(day_types[r])] = static_cast<int>(r);
   const int rows = static_cast<int>(day_types.size());
@@ -90,10 +92,10 @@ std::vector<int> partition_counts(const std::vector<TourType>& types, const std:
                                 starts.data(), lengths.data());
   std::vector<int> x(static_cast<Index>(cols), 0);
   OsiClpSolverInterface lp;
-  lp.messageHandler()->setLogLevel(0);
+  guard_lp(lp, &stop_fn);
   lp.loadProblem(matrix, lb.data(), ub.data(), obj.data(), demand.data(), demand.data());
   lp.initialSolve();
-  if (!lp.isProvenOptimal()) return x;
+  if (!lp.isProvenOptimal() || stopped(stop)) return x;  // stopped: the caller covers the day with 1er
   // Integer part of the LP; the residual demand is what it leaves uncovered.
   std::vector<double> residual = demand;
   bool integral = true;
@@ -110,18 +112,21 @@ std::vector<int> partition_counts(const std::vector<TourType>& types, const std:
     for (int r : col_rows[static_cast<Index>(k)]) u = std::min(u, residual[static_cast<Index>(r)]);
     residual_ub[static_cast<Index>(k)] = std::max(0.0, u);
   }
+  if (stopped(stop)) return x;
   OsiClpSolverInterface rest;
-  rest.messageHandler()->setLogLevel(0);
+  guard_lp(rest, &stop_fn);
   rest.loadProblem(matrix, lb.data(), residual_ub.data(), obj.data(), residual.data(), residual.data());
   for (int k = 0; k < cols; ++k) rest.setInteger(k);
   CbcModel model(rest);
-  model.setLogLevel(0);
-  model.messageHandler()->setLogLevel(0);
-  model.setNumberThreads(0);    // single-threaded: deterministic
-  model.setMaximumNodes(200);   // a work limit, never a time limit
+  guard_mip(model, &stop_fn);
+  model.setNumberThreads(0);  // single-threaded: deterministic
+  // A work limit, never a time limit: nodes scale down with the residual's size (a large
+  // residual of individually timed tours costs seconds per hundred nodes).
+  model.setMaximumNodes(std::clamp(1000000 / std::max(1, cols), 5, 200));
   CbcStrategyDefault strategy(1, 5, 5);
   model.setStrategy(strategy);
   model.branchAndBound();
+  if (stopped(stop)) return x;  // the LP's integer part stands; the caller adds 1er for the rest
   if (const double* sol = model.bestSolution())
     for (int k = 0; k < cols; ++k) x[static_cast<Index>(k)] += static_cast<int>(std::lround(sol[k]));
   return x;
@@ -144,7 +149,8 @@ CBlock make_block(const std::vector<Tour>& tours, int day, int loc, BlockKind ki
 // instance order (deterministic); tours no copy took become 1er blocks.
 std::vector<CBlock> partition_day(const std::vector<Tour>& tours, const std::vector<TourType>& types,
                                   const std::vector<BlockPattern>& patterns, const Policy& p,
-                                  const std::vector<int>& type_loc, int day, double three_extra) {
+                                  const std::vector<int>& type_loc, int day, double three_extra,
+                                  const std::atomic<bool>* stop) {
   std::vector<int> day_types, day_patterns;
   // A tour longer than the weekly cap fits no driver-week: it is left out (reported unassigned).
   for (int i = 0; i < static_cast<int>(types.size()); ++i)
@@ -174,7 +180,7 @@ std::vector<CBlock> partition_day(const std::vector<Tour>& tours, const std::vec
   std::vector<CBlock> out;
   if (day_types.empty()) return out;
   std::vector<int> x;
-  if (!day_patterns.empty()) x = partition_counts(types, patterns, day_types, day_patterns, three_extra);
+  if (!day_patterns.empty()) x = partition_counts(types, patterns, day_types, day_patterns, three_extra, stop);
   std::vector<Index> used(types.size(), 0);  // instances taken per type
   for (Index k = 0; k < day_patterns.size(); ++k) {
     const BlockPattern& b = patterns[static_cast<Index>(day_patterns[k])];
@@ -576,7 +582,7 @@ std::vector<std::vector<Block>> construct(const std::vector<Tour>& tours, const 
 
   std::vector<CBlock> all;
   for (int d = 0; d < kDaysPerWeek; ++d)
-    for (CBlock& b : partition_day(tours, types, patterns, p, type_loc, d, three_extra)) all.push_back(std::move(b));
+    for (CBlock& b : partition_day(tours, types, patterns, p, type_loc, d, three_extra, stop)) all.push_back(std::move(b));
 
   const Weeks ws(all, p);
   const std::vector<int> next = chain_blocks(all, p, static_cast<int>(locations.size()));

@@ -12,6 +12,7 @@
 #include <coin/OsiClpSolverInterface.hpp>
 
 #include "core/rules.hpp"
+#include "solver/coin_guard.hpp"
 #include "solver/flow.hpp"
 
 namespace so {
@@ -39,7 +40,7 @@ int ceil_bound(double value) { return static_cast<int>(std::ceil(value - 1e-6));
 // Fewest blocks partitioning one day's tours: min Σ x_b, Σ_b a_tb x_b = demand_t, x integer.
 // Blocks using a type outside day_types are ignored.
 int min_blocks_for_day(const std::vector<TourType>& types, std::vector<const BlockPattern*> day_blocks,
-                       const std::vector<int>& day_types) {
+                       const std::vector<int>& day_types, const StopFn* stop) {
   std::vector<int> row_of(types.size(), -1);
   for (size_t r = 0; r < day_types.size(); ++r) row_of[static_cast<size_t>(day_types[r])] = static_cast<int>(r);
   std::erase_if(day_blocks, [&](const BlockPattern* b) {
@@ -73,10 +74,12 @@ int min_blocks_for_day(const std::vector<TourType>& types, std::vector<const Blo
   CoinPackedMatrix matrix(true, rows, cols, static_cast<CoinBigIndex>(indices.size()), ones.data(), indices.data(),
                           starts.data(), lengths.data());
   OsiClpSolverInterface solver;
-  solver.messageHandler()->setLogLevel(0);
+  guard_lp(solver, stop);
   solver.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_rhs.data(), row_rhs.data());
   solver.initialSolve();
-  if (!solver.isProvenOptimal()) return 0;  // cannot happen (1er blocks make it feasible); 0 is trivially valid
+  // Not optimal: stopped (deadline, cancel) or, impossibly, infeasible (1er blocks make it
+  // feasible); 0 is trivially valid either way.
+  if (!solver.isProvenOptimal()) return 0;
   const int lp_bound = ceil_bound(solver.getObjValue());
   // An integral LP optimum is already the exact minimum.
   bool integral = true;
@@ -87,8 +90,7 @@ int min_blocks_for_day(const std::vector<TourType>& types, std::vector<const Blo
   if (integral || cols > kPerDayMaxColumns) return lp_bound;
   for (int c = 0; c < cols; ++c) solver.setInteger(c);
   CbcModel model(solver);
-  model.setLogLevel(0);
-  model.messageHandler()->setLogLevel(0);
+  guard_mip(model, stop);
   model.setNumberThreads(0);  // deterministic, single-threaded
   model.setMaximumNodes(kPerDayNodeLimit);
   model.setAllowableGap(0.999);  // integral objective: a gap below 1 proves the incumbent optimal
@@ -165,7 +167,8 @@ int hours_bound(const std::vector<TourType>& types, const Policy& p) {
   return static_cast<int>((work + p.max_weekly_minutes - 1) / p.max_weekly_minutes);
 }
 
-int per_day_bound(const std::vector<TourType>& types, const std::vector<BlockPattern>& blocks, const Policy& p) {
+int per_day_bound(const std::vector<TourType>& types, const std::vector<BlockPattern>& blocks, const Policy& p,
+                  const StopFn* stop) {
   int total = 0;
   for (const std::vector<int>& group : driver_groups(types, p)) {
     int busiest = 0, all_days = 0;
@@ -179,7 +182,7 @@ int per_day_bound(const std::vector<TourType>& types, const std::vector<BlockPat
       std::vector<const BlockPattern*> day_blocks;
       for (const BlockPattern& b : blocks)
         if (b.day == day) day_blocks.push_back(&b);
-      const int m = min_blocks_for_day(types, day_blocks, day_types);
+      const int m = min_blocks_for_day(types, day_blocks, day_types, stop);
       busiest = std::max(busiest, m);
       all_days += m;
     }

@@ -6,6 +6,7 @@
 #include "core/block.hpp"
 #include "core/policy.hpp"
 #include "core/tour.hpp"
+#include "solver/coin_guard.hpp"
 
 namespace so {
 
@@ -17,7 +18,9 @@ int hours_bound(const std::vector<TourType>& types, const Policy& p);
 // than 1500 patterns, the proven bound, at least ⌈LP⌉, is used); the bound is the maximum over days, or ⌈Σ days / max_working_days⌉
 // when that is larger (a driver works one block on at most max_working_days days). With one
 // location per driver it is computed per location and summed (drivers of locations are disjoint).
-int per_day_bound(const std::vector<TourType>& types, const std::vector<BlockPattern>& blocks, const Policy& p);
+// `stop` (deadline, cancel) ends the LP/MIP early; the bound stays valid (⌈LP⌉ or 0 for a day cut short).
+int per_day_bound(const std::vector<TourType>& types, const std::vector<BlockPattern>& blocks, const Policy& p,
+                  const StopFn* stop = nullptr);
 
 // Minimum path cover of the tours under "can follow in the same block or on a later day with
 // enough rest" (max-flow over tour types with counts as capacities). Reference week: 142.

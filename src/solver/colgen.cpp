@@ -3,6 +3,8 @@
 #include <coin/ClpEventHandler.hpp>
 #include <coin/ClpSimplex.hpp>
 
+#include "solver/coin_guard.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -44,6 +46,7 @@ MasterLp::MasterLp(int num_types, std::vector<int> row_types, std::vector<int> d
       type_row_(static_cast<size_t>(num_types), -1),
       partition_(partition),
       max_drivers_(max_drivers) {
+  model_->passInMessageHandler(quiet_coin_messages());  // COIN never prints (issue 10)
   model_->setLogLevel(0);
   model_->scaling(0);  // all coefficients are 1: scaling only costs time
   StopHandler handler(&stop_slot_);
@@ -205,6 +208,9 @@ CgResult run_column_generation(MasterLp& lp, const Pricer& pricer, const std::ve
                                const CgOptions& opt, const StopFn& stop) {
   CgResult res;
   const bool pure = pricer.cost() == driver_count_cost();
+  // Bounds from the duals need the exact pricing minimum; a coarse (quantised) DP only finds columns.
+  const bool exact = pricer.exact();
+  res.exact_pricing = exact;
   const long it0 = lp.iterations();
   const size_t nrows = lp.row_types().size();
   double demand_sum = 0;
@@ -263,14 +269,18 @@ CgResult run_column_generation(MasterLp& lp, const Pricer& pricer, const std::ve
         sep_mu = alpha * center_mu + (1 - alpha) * mu;
       }
       PricingResult pr = pricer.price(sep, sep_mu, alpha > 0 ? opt.columns_per_round * 4 : opt.columns_per_round,
-                                      kPricingTolerance);
+                                      kPricingTolerance, stop ? &stop : nullptr);
+      if (pr.stopped) {
+        res.stopped = true;
+        break;
+      }
       const double lagr = lagrangian(sep, sep_mu, pr);
       if (lagr > best_lagr) {
         best_lagr = lagr;
         center = sep;
         center_mu = sep_mu;
       }
-      if (pure && !lp.partition()) {
+      if (pure && !lp.partition() && exact) {
         res.dual_bound = std::max(res.dual_bound, lagr);
         have_bound = true;
       }
@@ -290,12 +300,14 @@ CgResult run_column_generation(MasterLp& lp, const Pricer& pricer, const std::ve
       if (alpha == 0 && pr.columns.empty()) converged = true;
     }
     (void)have_bound;
+    if (res.stopped) break;
 
     if (converged) {
       res.converged = true;
       break;
     }
-    if (opt.stop_when_certified && pure && !lp.partition() && certified_ceil(res.dual_bound) >= certified_ceil(res.lp_value))
+    if (opt.stop_when_certified && pure && !lp.partition() && exact &&
+        certified_ceil(res.dual_bound) >= certified_ceil(res.lp_value))
       break;
     if (res.rounds >= opt.max_rounds || cols.empty()) break;
     lp.add_columns(cols, blocks, costs);

@@ -97,7 +97,8 @@ struct CgOptions {
 };
 
 struct CgResult {
-  bool converged = false;   // pricing proved no improving column exists
+  bool converged = false;   // pricing found no improving column (a proof only with exact_pricing)
+  bool exact_pricing = true;  // the pricer counted weekly minutes exactly (Pricer::exact)
   bool stopped = false;     // cancel / deadline
   bool infeasible = false;
   bool work_limited = false;  // stopped by max_rounds / max_lp_iterations (the master is solved)

@@ -111,6 +111,7 @@ void apply_override(SolverConfig& config, std::string_view key, const TunableVal
     }
     config.*std::get<bool SolverConfig::*>(e->member) = std::get<bool>(value);
     report.overrides_applied.emplace_back(key);
+    report.overrides_applied_values.emplace_back(std::string(key), std::get<bool>(value) ? "true" : "false");
     return;
   }
   // Numbers: a boolean, a string or a non-finite value is a type error; an integer tunable
@@ -130,6 +131,7 @@ void apply_override(SolverConfig& config, std::string_view key, const TunableVal
   if (e->info.kind == TunableKind::Integer) config.*std::get<int SolverConfig::*>(e->member) = static_cast<int>(used);
   else config.*std::get<double SolverConfig::*>(e->member) = used;
   report.overrides_applied.emplace_back(key);
+  report.overrides_applied_values.emplace_back(std::string(key), fmt_number(used));
 }
 
 std::string effective_config_json(const SolverConfig& config, const Policy& policy) {

@@ -3,6 +3,8 @@
 #include <coin/ClpEventHandler.hpp>
 #include <coin/ClpSimplex.hpp>
 
+#include "solver/coin_guard.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -38,6 +40,7 @@ DriverMaster::DriverMaster(std::vector<int> demand, const std::vector<double>& s
       slack_cost_(slack_cost) {
   ntypes_ = static_cast<int>(demand_.size());
   const int ncls = static_cast<int>(capacity_.size());
+  model_->passInMessageHandler(quiet_coin_messages());  // COIN never prints (issue 10)
   model_->setLogLevel(0);
   model_->scaling(0);
   StopHandler handler(&stop_slot_);

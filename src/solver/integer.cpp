@@ -1,5 +1,7 @@
 #include "solver/integer.hpp"
 
+#include "solver/coin_guard.hpp"
+
 #include <coin/CbcEventHandler.hpp>
 #include <coin/CbcHeuristic.hpp>
 #include <coin/CbcHeuristicFPump.hpp>
@@ -272,14 +274,13 @@ MipResult solve_restricted_master(const MasterLp& lp, const std::vector<BlockPat
     rowub.push_back(*lp.max_drivers());
   }
   OsiClpSolverInterface osi;
-  osi.messageHandler()->setLogLevel(0);
+  guard_lp(osi, &stop);
   osi.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
   for (int j = 0; j < ncols; ++j) osi.setInteger(j);
   osi.getModelPtr()->setLogLevel(0);
 
   CbcModel model(osi);
-  model.setLogLevel(0);
-  model.messageHandler()->setLogLevel(0);
+  guard_mip(model, &stop);  // silenced, LP polled; MipEvents below replaces its CBC event handler
   model.setNumberThreads(0);  // deterministic, single-threaded
   model.setMaximumNodes(opt.node_limit);
   model.setMaximumSeconds(std::max(0.01, opt.max_seconds));

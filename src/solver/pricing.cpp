@@ -113,22 +113,37 @@ Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed
     days_with_blocks += !db.ids.empty();
   }
   // Minute levels: every weekly work total a column can reach (exact, and few when durations
-  // share a large common divisor or take few values).
+  // share a large common divisor or take few values). When blocks × levels would exceed the DP
+  // work limit, minutes are counted in the smallest quantum that fits (see kMaxPricingStates).
   const Minutes cap = p.max_weekly_minutes;
-  std::vector<char> reach(static_cast<size_t>(cap) + 1, 0);
-  reach[0] = 1;
-  for (const DayBlocks& db : days_) {
-    std::set<Minutes> works;
-    for (int b : db.ids) works.insert(blocks_[static_cast<size_t>(b)].work);
-    std::vector<char> next = reach;
-    for (Minutes m = 0; m <= cap; ++m) {
-      if (!reach[static_cast<size_t>(m)]) continue;
-      for (Minutes w : works) {
-        if (m + w > cap) break;
-        next[static_cast<size_t>(m + w)] = 1;
+  // Working days only need tracking when the limit can bind.
+  kdim_ = days_with_blocks > p.max_working_days ? p.max_working_days + 1 : 1;
+  long nblocks = 0;
+  for (const DayBlocks& db : days_) nblocks += static_cast<long>(db.ids.size());
+  auto reachable = [&](Minutes q) {
+    quantum_ = q;
+    std::vector<char> reach(static_cast<size_t>(cap) + 1, 0);
+    reach[0] = 1;
+    for (const DayBlocks& db : days_) {
+      std::set<Minutes> works;
+      for (int b : db.ids) works.insert(dp_work(b));
+      std::vector<char> next = reach;
+      for (Minutes m = 0; m <= cap; m += q) {
+        if (!reach[static_cast<size_t>(m)]) continue;
+        for (Minutes w : works) {
+          if (m + w > cap) break;
+          next[static_cast<size_t>(m + w)] = 1;
+        }
       }
+      reach.swap(next);
     }
-    reach.swap(next);
+    return reach;
+  };
+  std::vector<char> reach;
+  for (Minutes q : {1, 2, 3, 5, 10, 15, 20, 30, 60}) {
+    reach = reachable(q);
+    const long levels = std::count(reach.begin(), reach.end(), 1);
+    if (nblocks * levels * kdim_ <= kMaxPricingStates) break;
   }
   level_index_.assign(static_cast<size_t>(cap) + 1, -1);
   for (Minutes m = 0; m <= cap; ++m)
@@ -136,8 +151,6 @@ Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed
       level_index_[static_cast<size_t>(m)] = static_cast<int>(level_minutes_.size());
       level_minutes_.push_back(m);
     }
-  // Working days only need tracking when the limit can bind.
-  kdim_ = days_with_blocks > p.max_working_days ? p.max_working_days + 1 : 1;
   wrap_ = p.week_wrap && !days_[0].ids.empty() && !days_[6].ids.empty();
 }
 
@@ -151,10 +164,11 @@ double Pricer::block_value(int b, std::span<const double> duals) const {
   return v;
 }
 
-void Pricer::run_dp(std::span<const double> duals, double column_dual, const std::vector<char>* mon_allowed,
+bool Pricer::run_dp(std::span<const double> duals, double column_dual, const std::vector<char>* mon_allowed,
                     const std::vector<char>* sun_allowed, const std::vector<double>* sun_extra,
                     std::vector<Candidate>& cands, std::vector<std::vector<int32_t>>& pred,
-                    std::vector<std::vector<int32_t>>& off_pred, double& best_value) const {
+                    std::vector<std::vector<int32_t>>& off_pred, double& best_value,
+                    const std::function<bool()>* stop) const {
   const int L = levels();
   const int K = kdim_;
   const int LK = L * K;
@@ -226,7 +240,10 @@ void Pricer::run_dp(std::span<const double> duals, double column_dual, const std
       for (int i : pdb->clsN) endsN.push_back(blocks_[static_cast<size_t>(pdb->ids[static_cast<size_t>(i)])].end);
       for (int i : pdb->cls3) ends3.push_back(blocks_[static_cast<size_t>(pdb->ids[static_cast<size_t>(i)])].end);
     }
+    // Polled every 256 blocks: a large DP must not hold up a cancel or the deadline.
+    if (stop && *stop && (*stop)()) return false;
     for (int j = 0; j < n; ++j) {
+      if ((j & 255) == 255 && stop && *stop && (*stop)()) return false;
       const int b = db.ids[static_cast<size_t>(j)];
       if (d == 0 && mon_allowed && !(*mon_allowed)[static_cast<size_t>(j)]) continue;
       if (d == 6 && sun_allowed && !(*sun_allowed)[static_cast<size_t>(j)]) continue;
@@ -270,7 +287,7 @@ void Pricer::run_dp(std::span<const double> duals, double column_dual, const std
       double* out = &curF[static_cast<size_t>(j) * static_cast<size_t>(LK)];
       int32_t* po = &pred[static_cast<size_t>(d)][static_cast<size_t>(j) * static_cast<size_t>(LK)];
       for (int l = 0; l < L; ++l) {
-        const Minutes total = level_minutes_[static_cast<size_t>(l)] + bp.work;
+        const Minutes total = level_minutes_[static_cast<size_t>(l)] + dp_work(b);
         if (total > p.max_weekly_minutes) break;  // levels ascend: every higher level overflows too
         const int l2 = level_of(total);
         if (l2 < 0) continue;  // not reachable with this day's block (the state is empty anyway)
@@ -325,6 +342,7 @@ void Pricer::run_dp(std::span<const double> duals, double column_dual, const std
     prevF.swap(curF);
     prev_n = n;
   }
+  return true;
 }
 
 Column Pricer::backtrack(const Candidate& c, const std::vector<std::vector<int32_t>>& pred,
@@ -338,7 +356,7 @@ Column Pricer::backtrack(const Candidate& c, const std::vector<std::vector<int32
     const int b = days_[static_cast<size_t>(d)].ids[static_cast<size_t>(j)];
     col.push_back(b);
     const int32_t pj = pred[static_cast<size_t>(d)][static_cast<size_t>((j * L + l) * K + k)];
-    const int lp = level_of(level_minutes_[static_cast<size_t>(l)] - blocks_[static_cast<size_t>(b)].work);
+    const int lp = level_of(level_minutes_[static_cast<size_t>(l)] - dp_work(b));
     const int kp = track_k ? k - 1 : 0;
     l = lp;
     k = kp;
@@ -367,7 +385,7 @@ Column Pricer::backtrack(const Candidate& c, const std::vector<std::vector<int32
 }
 
 PricingResult Pricer::price(std::span<const double> duals, double column_dual, int max_columns,
-                            double tolerance) const {
+                            double tolerance, const std::function<bool()>* stop) const {
   PricingResult res;
   res.best_reduced_cost = std::numeric_limits<double>::infinity();
   double best_value = kNegInf;
@@ -390,7 +408,10 @@ PricingResult Pricer::price(std::span<const double> duals, double column_dual, i
 
   if (!wrap_) {
     std::vector<Candidate> cands;
-    run_dp(duals, column_dual, nullptr, nullptr, nullptr, cands, pred, off_pred, best_value);
+    if (!run_dp(duals, column_dual, nullptr, nullptr, nullptr, cands, pred, off_pred, best_value, stop)) {
+      res.stopped = true;
+      return res;
+    }
     harvest(cands);
   } else {
     // Week wrap: the Sunday→Monday rule depends on the Monday block's start, kind (3er or not)
@@ -415,12 +436,18 @@ PricingResult Pricer::price(std::span<const double> duals, double column_dual, i
     {
       std::vector<char> none(mon.ids.size(), 0);
       std::vector<Candidate> cands;
-      run_dp(duals, column_dual, &none, nullptr, nullptr, cands, pred, off_pred, best_value);
+      if (!run_dp(duals, column_dual, &none, nullptr, nullptr, cands, pred, off_pred, best_value, stop)) {
+        res.stopped = true;
+        return res;
+      }
       harvest(cands);
     }
     for (auto& [sunday, mask] : groups) {
       std::vector<Candidate> cands;
-      run_dp(duals, column_dual, &mask, &sunday.first, &sunday.second, cands, pred, off_pred, best_value);
+      if (!run_dp(duals, column_dual, &mask, &sunday.first, &sunday.second, cands, pred, off_pred, best_value, stop)) {
+        res.stopped = true;
+        return res;
+      }
       harvest(cands);
     }
   }

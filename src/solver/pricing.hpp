@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -63,10 +64,18 @@ struct PricedColumn {
 };
 
 struct PricingResult {
+  bool stopped = false;               // the stop callback fired mid-DP: nothing here is valid
   std::vector<PricedColumn> columns;  // reduced cost < -tolerance, best first, at most max_columns
   double best_reduced_cost = 0;       // exact minimum over all feasible columns (+inf if none)
   double best_dual_value = 0;         // max over columns of Σ duals − (cost − driver): for Farley bounds
 };
+
+// Work limit of one pricing DP: Σ over days of blocks × weekly-minute levels × working-day
+// states. Above it the weekly minutes are counted in coarser quanta (each block's work rounded
+// up), so every column found is still feasible but the pricing is no longer exact (a week of
+// individually timed tours has every minute as a level: 3,000 such tours needed 11 GB and 30 s
+// for one exact DP).
+inline constexpr long kMaxPricingStates = 24'000'000;
 
 class Pricer {
  public:
@@ -76,12 +85,21 @@ class Pricer {
 
   // duals: one per tour type (global type index); column_dual: dual of a "Σ x ≤ N" row (0 if none).
   // Reduced cost of column p = cost_p − Σ_t a_tp duals_t − column_dual.
+  // `stop` is polled during the DP; when it fires the result is marked stopped.
   PricingResult price(std::span<const double> duals, double column_dual, int max_columns,
-                      double tolerance = 1e-9) const;
+                      double tolerance = 1e-9, const std::function<bool()>* stop = nullptr) const;
 
+  // Exact: the DP counts weekly minutes exactly, so best_reduced_cost is the true minimum (a
+  // Lagrangian/Farley bound may rest on it). Otherwise minutes are counted in quanta of quantum().
+  bool exact() const { return quantum_ == 1; }
+  Minutes quantum() const { return quantum_; }
   int levels() const { return static_cast<int>(level_minutes_.size()); }
   // The smallest weekly work total a column can reach that is ≥ m (nullopt if none ≤ the cap).
   std::optional<Minutes> min_level_at_least(Minutes m) const {
+    if (quantum_ > 1) {  // coarse levels overstate totals: only m itself is safe
+      if (m > policy_.max_weekly_minutes) return std::nullopt;
+      return m;
+    }
     auto it = std::lower_bound(level_minutes_.begin(), level_minutes_.end(), m);
     if (it == level_minutes_.end()) return std::nullopt;
     return *it;
@@ -104,14 +122,21 @@ class Pricer {
   };
   // One DP pass. mon_filter/sun_filter restrict day-0 / day-6 blocks (week wrap); sun_extra adds
   // a per-block cost on day 6 (tight wrap rest). Appends terminal candidates.
-  void run_dp(std::span<const double> duals, double column_dual, const std::vector<char>* mon_allowed,
+  // Returns false when `stop` fired (the candidates are then incomplete).
+  bool run_dp(std::span<const double> duals, double column_dual, const std::vector<char>* mon_allowed,
               const std::vector<char>* sun_allowed, const std::vector<double>* sun_extra,
               std::vector<Candidate>& cands, std::vector<std::vector<int32_t>>& pred,
-              std::vector<std::vector<int32_t>>& off_pred, double& best_value) const;
+              std::vector<std::vector<int32_t>>& off_pred, double& best_value,
+              const std::function<bool()>* stop) const;
   Column backtrack(const Candidate& c, const std::vector<std::vector<int32_t>>& pred,
                    const std::vector<std::vector<int32_t>>& off_pred) const;
   double block_value(int b, std::span<const double> duals) const;
   int level_of(Minutes m) const { return m >= 0 && m < static_cast<int>(level_index_.size()) ? level_index_[m] : -1; }
+  // A block's weekly minutes as the DP counts them (rounded up to the quantum).
+  Minutes dp_work(int b) const {
+    const Minutes w = blocks_[static_cast<size_t>(b)].work;
+    return quantum_ == 1 ? w : (w + quantum_ - 1) / quantum_ * quantum_;
+  }
 
   struct Scratch {
     std::vector<double> off, prevF, curF, prefN, pref3, bestPred;
@@ -129,6 +154,7 @@ class Pricer {
   std::vector<Minutes> level_minutes_;  // achievable weekly work sums ≤ cap, ascending
   std::vector<int> level_index_;        // minutes -> level or -1
   int kdim_ = 1;                        // working-day counter size (1 = not tracked)
+  Minutes quantum_ = 1;                 // minutes per DP work unit (1 = exact)
   bool wrap_ = false;                   // Sunday→Monday transition active
 };
 

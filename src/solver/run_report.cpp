@@ -35,8 +35,9 @@ PlanReport open_report(const SolveRequest& req, const Budget& budget) {
 }
 
 void name_best_bound(LowerBounds& lb) {
-  lb.best = std::max({lb.hours, lb.per_day, lb.path_cover, lb.rest_concurrency, lb.lp.value_or(0)});
+  lb.best = std::max({lb.hours, lb.per_day, lb.path_cover, lb.rest_concurrency, lb.lp.value_or(0), lb.lagrangian.value_or(0)});
   const std::pair<const char*, int> named[] = {{"lp", lb.lp.value_or(-1)},
+                                               {"lagrangian", lb.lagrangian.value_or(-1)},
                                                {"rest_concurrency", lb.rest_concurrency},
                                                {"path_cover", lb.path_cover},
                                                {"per_day", lb.per_day},

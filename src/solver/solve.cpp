@@ -12,6 +12,8 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <cstdio>
+#include <cstdlib>
 
 #include "core/audit.hpp"
 #include "core/block.hpp"
@@ -139,6 +141,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     for (int i : types[static_cast<size_t>(t)].tours) type_of_tour[static_cast<size_t>(i)] = t;
   const std::vector<BlockPattern> blocks = enumerate_blocks(types, p);
   const BlockIndex block_index(blocks);
+  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "enumerated", budget.elapsed());
 
   // Usable blocks: within the weekly cap, one location when drivers keep theirs.
   std::vector<char> usable(blocks.size(), 0);
@@ -192,9 +195,15 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   };
 
   // Cheap bounds.
+  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "comps", budget.elapsed());
   rep.lower_bounds.hours = hours_bound(types, p);
-  rep.lower_bounds.per_day = per_day_bound(types, blocks, p);
+  {
+    const StopFn run_stop = [&budget] { return budget.must_stop(); };
+    rep.lower_bounds.per_day = per_day_bound(types, blocks, p, &run_stop);
+  }
+  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "perday", budget.elapsed());
   rep.lower_bounds.path_cover = path_cover_bound(types, p);
+  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "pathcover", budget.elapsed());
   rep.lower_bounds.rest_concurrency = rest_concurrency_bound(types, p);
   best_bound = std::max({rep.lower_bounds.hours, rep.lower_bounds.per_day, rep.lower_bounds.path_cover,
                          rep.lower_bounds.rest_concurrency});
@@ -284,16 +293,36 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   };
   if (budget.cancelled()) return cancelled_exit();
 
+  // Pricers first: whether their DP is exact decides what phase 1 can prove.
+  bool exact_pricing = true;
+  for (size_t ci = 0; ci < comps.size(); ++ci) {
+    cs[ci].pricer = std::make_unique<Pricer>(blocks, comps[ci].blocks, p, driver_count_cost());
+    exact_pricing = exact_pricing && cs[ci].pricer->exact();
+  }
+  // A first plan already at the cheap bound has a certified driver count. Without exact pricing
+  // phase 1 could add no certified LP, and phases 1–2 only chase the driver count: go straight to
+  // the LNS for the secondary objectives, which ends by proof (no PT above its bound), not by the
+  // clock (individually timed weeks often reach the per-day bound with the first plan).
+  const bool count_certified_early = !exact_pricing && best_plan && best_score.drivers == best_bound;
+  if (count_certified_early)
+    for (CompState& c : cs) c.bound = static_cast<int>(c.rosters.size());  // no component can do with fewer
+
   // ----------------------------------------------------------------------------- phase 1
   start_phase(Phase::Phase1);
   const int per_round = std::max(1, std::min(cfg.cg_columns_per_round, kColumnsPerRound));
-  int lp_bound_sum = 0;
-  double lp_value_sum = 0;
-  bool lp_proven = true;  // every component's LP bound rests on a converged LP or a positive dual bound
+  // lower_bounds.lp only when every component's LP converged under exact pricing (the LP optimum,
+  // certified by its duals); otherwise a positive dual bound of every component is reported under
+  // its own name (lagrangian), never as "lp".
+  int lp_bound_sum = 0, dual_bound_sum = 0;
+  double lp_value_sum = 0, dual_value_sum = 0;
+  bool lp_converged_all = true, dual_all = true;
   for (size_t ci = 0; ci < comps.size(); ++ci) {
     const Component& comp = comps[ci];
     CompState& st = cs[ci];
-    st.pricer = std::make_unique<Pricer>(blocks, comp.blocks, p, driver_count_cost());
+    if (count_certified_early) {
+      lp_converged_all = dual_all = false;
+      continue;
+    }
     std::vector<int> dem;
     for (int t : comp.types) dem.push_back(types[static_cast<size_t>(t)].count());
     st.lp = std::make_unique<MasterLp>(ntypes, comp.types, dem, /*partition=*/false);
@@ -313,28 +342,33 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     CgResult cr = run_column_generation(*st.lp, *st.pricer, blocks, cg, stop);
     rep.stats.columns_generated += cr.columns_added;
     rep.stats.lp_iterations += static_cast<int>(cr.lp_iterations);
-    st.lp_converged = cr.converged;
-    st.lp_value = cr.converged ? cr.lp_value : cr.dual_bound;
-    st.bound = certified_ceil(cr.dual_bound);
-    if (cr.converged) st.bound = std::max(st.bound, certified_ceil(std::min(cr.lp_value, cr.dual_bound + 1e-7)));
-    lp_bound_sum += st.bound;
-    lp_value_sum += st.lp_value;
-    if (!cr.converged && cr.dual_bound <= 0) lp_proven = false;
+    const bool certified = cr.converged && cr.exact_pricing && !cr.stopped;
+    st.lp_converged = certified;
+    st.lp_value = certified ? cr.lp_value : cr.dual_bound;
+    st.bound = certified_ceil(cr.dual_bound);  // 0 unless the pricing was exact
+    if (certified) st.bound = std::max(st.bound, certified_ceil(std::min(cr.lp_value, cr.dual_bound + 1e-7)));
+    lp_bound_sum += certified ? st.bound : 0;
+    lp_value_sum += certified ? cr.lp_value : 0.0;
+    dual_bound_sum += st.bound;
+    dual_value_sum += cr.dual_bound;
+    lp_converged_all = lp_converged_all && certified;
+    dual_all = dual_all && (certified || cr.dual_bound > 0);
     if (cr.stopped) safety_net = safety_net || !budget.cancelled();
     if (budget.cancelled()) break;
   }
-  if (!comps.empty() && !lp_proven) {
-    // Stopped before the LP said anything (huge input, tiny budget): no LP bound rather than a 0.
-    rep.lower_bounds.lp.reset();
-    rep.lower_bounds.lp_value.reset();
-  } else if (!comps.empty()) {
+  if (comps.empty()) {
+    rep.lower_bounds.lp = 0;
+    rep.lower_bounds.lp_value = 0.0;
+  } else if (lp_converged_all) {
     rep.lower_bounds.lp = lp_bound_sum;
     rep.lower_bounds.lp_value = lp_value_sum;
   } else {
-    rep.lower_bounds.lp = 0;
-    rep.lower_bounds.lp_value = 0.0;
+    rep.lower_bounds.lp.reset();
+    rep.lower_bounds.lp_value.reset();
+    if (dual_all && dual_bound_sum > 0) rep.lower_bounds.lagrangian = dual_bound_sum;
+    (void)dual_value_sum;
   }
-  best_bound = std::max(best_bound, lp_bound_sum);
+  best_bound = std::max(best_bound, dual_bound_sum);
   // Per-component targets: the component LP bounds (other bounds are global).
   emit("progress", Phase::Phase1);
   budget.end_phase(Phase::Phase1);

@@ -522,7 +522,7 @@ TEST(PlanJsonDriverMode, ForecastModeKeepsExactlyItsKeys) {
   for (const char* k : {"drivers_available", "tours_uncovered", "contract_shortfall_hours", "drivers_below_contract_min"})
     EXPECT_FALSE(j["kpis"].contains(k)) << k;
   EXPECT_FALSE(j["lower_bounds"].contains("uncovered_tours"));
-  EXPECT_EQ(j["lower_bounds"].size(), 6u);
+  EXPECT_EQ(j["lower_bounds"].size(), 7u);
 }
 
 TEST(PlanJsonDriverMode, CanonicalReportIsDeterministicAndCarriesDriverMode) {

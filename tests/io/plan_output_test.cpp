@@ -52,6 +52,7 @@ PlanReport small_report() {
   r.reason_codes = {"INFEASIBLE"};
   r.config.effective_hash = "0123456789abcdef";
   r.config.overrides_applied = {"lns_max_iterations"};
+  r.config.overrides_applied_values = {{"lns_max_iterations", "50"}};
   r.config.overrides_rejected = {{"bogus", "UNKNOWN_FIELD"}};
   r.config.overrides_clamped = {{"mip_node_limit", "999999 -> 100000"}};
   return r;
@@ -82,12 +83,12 @@ TEST(PlanJson, ShapeOfApiSection4) {
   EXPECT_EQ(night["span_minutes"], 270);
 
   EXPECT_EQ(j["unassigned_tours"], json::parse(R"([{"tour_id":"T5","reason_codes":["NO_AVAILABLE_DRIVER","TOUR_OVERLAP"]}])"));
-  EXPECT_EQ(j["lower_bounds"], json::parse(R"({"hours":1,"per_day":1,"path_cover":1,"rest_concurrency":1,"lp":null,"best":1})"));
+  EXPECT_EQ(j["lower_bounds"], json::parse(R"({"hours":1,"per_day":1,"path_cover":1,"rest_concurrency":1,"lp":null,"lagrangian":null,"best":1})"));
   EXPECT_EQ(j["audit"], json::parse(R"({"ok":false,"violations":[{"code":"TOUR_UNCOVERED","driver_id":null,"day":"Wed",
       "tour_id":"T5","message":"tour T5 is not covered"}]})"));
   EXPECT_DOUBLE_EQ(j["timing"]["total_s"].get<double>(), 4.264);
   EXPECT_EQ(j["reason_codes"], json::parse(R"(["INFEASIBLE"])"));
-  EXPECT_EQ(j["config"], json::parse(R"({"effective_hash":"0123456789abcdef","overrides_applied":["lns_max_iterations"],
+  EXPECT_EQ(j["config"], json::parse(R"({"effective_hash":"0123456789abcdef","overrides_applied":{"lns_max_iterations":50},
       "overrides_rejected":{"bogus":"UNKNOWN_FIELD"},"overrides_clamped":{"mip_node_limit":"999999 -> 100000"}})"));
 
   // Every KPI name of domain.md §9.

@@ -93,7 +93,10 @@ TEST(SolveRequestParsing, SemanticProblemsAre400NamingTheItem) {
   auto day = parse({{"tours", t2}});
   ASSERT_TRUE(day.error);
   EXPECT_EQ(day.error->status, 400);
-  EXPECT_NE(day.error->body["detail"].get<std::string>().find("unknown day"), std::string::npos);
+  // The message names the item and the bad value, not only the kind of problem.
+  EXPECT_NE(day.error->body["detail"].get<std::string>().find("tours[1]"), std::string::npos);
+  EXPECT_NE(day.error->body["detail"].get<std::string>().find("unknown day 'Caturday'"), std::string::npos)
+      << day.error->body.dump();
 
   json t3 = test::synthetic_tours(1, 1);
   t3[0]["end_time"] = t3[0]["start_time"];

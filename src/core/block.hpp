@@ -1,6 +1,7 @@
 #pragma once
 // Blocks: one driver's work on one day (domain.md §3–§4).
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -37,6 +38,11 @@ std::optional<BlockKind> classify_block(std::span<const TourWindow> sorted_tours
 // Every valid 1er/2er/3er over the tour types, in a deterministic order: by day, then by the
 // canonical index of the first, second, third type. Types must be in canonical order
 // (aggregate_tour_types). Types of one day never appear in a block of another day.
-std::vector<BlockPattern> enumerate_blocks(const std::vector<TourType>& types, const Policy& p);
+// A work limit: when a day would have more than max_blocks / 7 blocks (dense weeks of
+// individually timed tours: 50,000 tours give over 10^8), each type keeps only its k nearest
+// successors per gap zone, k as large as fits, and *complete is set to false — bounds that
+// rest on the full block set (per-day, LP) are then not valid for the restricted set.
+std::vector<BlockPattern> enumerate_blocks(const std::vector<TourType>& types, const Policy& p,
+                                           size_t max_blocks = SIZE_MAX, bool* complete = nullptr);
 
 }  // namespace so

@@ -34,6 +34,9 @@ struct CBlock {
   std::vector<int> tours;
 };
 
+// Work limit of the chaining max flow (arcs scanned, ~1 s); the flow so far is used past it.
+constexpr long kChainMaxWork = 400'000'000;
+
 bool stopped(const std::atomic<bool>* stop) { return stop && stop->load(std::memory_order_relaxed); }
 
 // ---- phase 1: per-day block partition -----------------------------------------------------
@@ -96,7 +99,7 @@ std::vector<int> partition_counts(const std::vector<TourType>& types, const std:
   OsiClpSolverInterface lp;
   guard_lp(lp, &stop_fn);
   lp.loadProblem(matrix, lb.data(), ub.data(), obj.data(), demand.data(), demand.data());
-  lp.initialSolve();
+  solve_lp(lp);
   if (!lp.isProvenOptimal() || stopped(stop)) return x;  // stopped: the caller covers the day with 1er
   // Integer part of the LP; the residual demand is what it leaves uncovered.
   std::vector<double> residual = demand;
@@ -223,7 +226,8 @@ bool consecutive_ok(const CBlock& a, const CBlock& b, const Policy& p, Minutes s
 // days all blocks, so they are shared through chains of hub nodes: the graph stays linear in the
 // number of blocks. Weekly cap, working days and the Sunday→Monday wrap are left to the repair.
 // Returns next[i] = the successor of block i in its path, or -1.
-std::vector<int> chain_blocks(const std::vector<CBlock>& all, const Policy& p, int n_locations) {
+std::vector<int> chain_blocks(const std::vector<CBlock>& all, const Policy& p, int n_locations,
+                              const std::atomic<bool>* stop) {
   const int nb = static_cast<int>(all.size());
   std::vector<int> next(static_cast<Index>(nb), -1);
   if (nb == 0 || p.max_working_days < 2) return next;
@@ -303,7 +307,9 @@ std::vector<int> chain_blocks(const std::vector<CBlock>& all, const Policy& p, i
       if (k < static_cast<int>(list.size())) arc(2 + i, h.suffix[static_cast<Index>(k)], 1);
     }
   }
-  flow.solve(0, 1);
+  const StopFn stop_fn = [stop] { return stopped(stop); };
+  // Stopped or past its work limit (dense weeks): a smaller flow is still a valid chaining.
+  flow.solve(0, 1, &stop_fn, kChainMaxWork);
   // Decompose the flow: from each out(i) follow arcs that still carry flow to the in(j) reached.
   std::vector<std::vector<std::pair<int, int64_t>>> carried(static_cast<Index>(node_count));  // (head, flow)
   for (Index u = 0; u < out_arcs.size(); ++u)
@@ -605,7 +611,7 @@ std::vector<std::vector<Block>> construct(const std::vector<Tour>& tours, const 
     for (CBlock& b : partition_day(tours, types, patterns, p, type_loc, d, three_extra, stop)) all.push_back(std::move(b));
 
   const Weeks ws(all, p);
-  const std::vector<int> next = chain_blocks(all, p, static_cast<int>(locations.size()));
+  const std::vector<int> next = chain_blocks(all, p, static_cast<int>(locations.size()), stop);
   std::vector<bool> has_prev(all.size(), false);
   for (int j : next)
     if (j >= 0) has_prev[static_cast<Index>(j)] = true;
@@ -634,10 +640,13 @@ std::vector<std::vector<Block>> construct(const std::vector<Tour>& tours, const 
 
 Plan baseline_plan(const std::vector<Tour>& tours, const std::vector<TourType>& types,
                    const std::vector<BlockPattern>& blocks, const Policy& p, uint64_t /*seed*/,
-                   const std::atomic<bool>* stop) {
+                   const std::atomic<bool>* stop, std::optional<int> known_bound) {
   // No random choices: the result is the same for every seed. Consolidation stops at the cheap
   // bounds (nothing can beat them).
-  const int bound = std::max({hours_bound(types, p), rest_concurrency_bound(types, p), path_cover_bound(types, p)});
+  const StopFn stop_fn = [stop] { return stopped(stop); };
+  const int bound = known_bound ? *known_bound
+                                : std::max({hours_bound(types, p), rest_concurrency_bound(types, p),
+                                            path_cover_bound(types, p, &stop_fn)});
   // First with 3er preferred (fewest blocks per day). A 3er restricts the next day (no second
   // 3er, legacy rest and tour limits), so if that misses the bound, try again with 3er costing
   // as much as two blocks, and keep the better plan (ties: the first).

@@ -9,6 +9,7 @@
 // day) is tried and the better plan kept. It is the fallback the optimizer must beat.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/block.hpp"
@@ -22,9 +23,10 @@ namespace so {
 // DRIVER_WEEKLY_LIMIT and INFEASIBLE. With one location per driver, blocks mixing depots are not used.
 // Deterministic for the same input (the construction has no random choice, so the seed does not
 // change the plan). Driver ids are canonical (canonicalize_plan). A set `stop` skips the optional
-// improvement steps; the plan returned is valid either way.
+// improvement steps; the plan returned is valid either way. `known_bound`: the caller's best cheap
+// bound (consolidation stops there), computed here when not given.
 Plan baseline_plan(const std::vector<Tour>& tours, const std::vector<TourType>& types,
                    const std::vector<BlockPattern>& blocks, const Policy& p, uint64_t seed = 42,
-                   const std::atomic<bool>* stop = nullptr);
+                   const std::atomic<bool>* stop = nullptr, std::optional<int> known_bound = std::nullopt);
 
 }  // namespace so

@@ -24,7 +24,8 @@ int per_day_bound(const std::vector<TourType>& types, const std::vector<BlockPat
 
 // Minimum path cover of the tours under "can follow in the same block or on a later day with
 // enough rest" (max-flow over tour types with counts as capacities). Reference week: 142.
-int path_cover_bound(const std::vector<TourType>& types, const Policy& p);
+// `stop` ends the max flow early; the bound is then 0 (nothing proved).
+int path_cover_bound(const std::vector<TourType>& types, const Policy& p, const StopFn* stop = nullptr);
 
 // Rest-concurrency (issue 3): for consecutive days d, d+1 and time x, the tours of day d running
 // at x plus the most tours of day d+1 running together at some y with y + 24 h <= x + min_rest;

@@ -29,8 +29,8 @@ double Budget::slice(Phase p) const {
 double Budget::phase_deadline(Phase p) const {
   double frac = 0;
   for (int i = 0; i <= std::min(static_cast<int>(p), 3); ++i) frac += kPhaseSlices[static_cast<size_t>(i)];
-  if (p == Phase::Audit) frac = 1.0;
-  return frac * limit_;
+  if (p == Phase::Audit) return limit_;
+  return std::min(frac * limit_, std::max(0.0, limit_ - reserve_));
 }
 
 double Budget::scheduled_remaining_after(Phase p) const { return std::max(0.0, limit_ - phase_deadline(p)); }

@@ -3,6 +3,7 @@
 // and budgets"). Decisions are driven by work counters; the clock only ever stops work early
 // (reported as TIME_LIMIT_REACHED), and cancellation stops it within well under a second.
 #include <array>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -35,6 +36,10 @@ class Budget {
   // as the bad-block-mix rerun, never the measured clock).
   double scheduled_remaining_after(Phase p) const;
 
+  // Time kept back for the audit, KPIs and answering when that needs more than the buffer slice
+  // (it grows with the tours: ~0.75 s for 50,000); every phase deadline ends that much earlier.
+  void reserve_for_answer(double seconds) { reserve_ = std::max(0.0, seconds); }
+
   void start_phase(Phase p);
   void end_phase(Phase p);
   Phase current() const { return current_; }
@@ -63,6 +68,7 @@ class Budget {
   std::array<double, kPhases> spent_{};
   std::array<double, kPhases> ended_at_{};
   mutable std::atomic<bool> hit_clock_{false};
+  double reserve_ = 0;
 };
 
 }  // namespace so

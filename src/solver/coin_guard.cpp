@@ -68,6 +68,14 @@ void guard_lp(OsiClpSolverInterface& solver, const StopFn* stop) {
   guard_lp(*solver.getModelPtr(), stop);
 }
 
+void solve_lp(OsiClpSolverInterface& solver) {
+  if (solver.getNumCols() < kLargeLpColumns) {
+    solver.initialSolve();
+    return;
+  }
+  solver.getModelPtr()->dual(0);
+}
+
 void guard_mip(CbcModel& model, const StopFn* stop) {
   model.passInMessageHandler(quiet_coin_messages());
   model.setLogLevel(0);

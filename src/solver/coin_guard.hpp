@@ -21,6 +21,12 @@ CoinMessageHandler* quiet_coin_messages();
 // once (*stop)() is true (polled every few iterations). `stop` must outlive the model's solves.
 void guard_lp(ClpSimplex& model, const StopFn* stop);
 void guard_lp(OsiClpSolverInterface& solver, const StopFn* stop);
+// initialSolve(), except that large LPs (dense weeks: 10^5 columns and more) skip CLP's
+// presolve and "idiot" crash, which poll no event handler (seconds without a stop check); the
+// dual simplex alone checks the guard every few iterations.
+void solve_lp(OsiClpSolverInterface& solver);
+inline constexpr int kLargeLpColumns = 50000;
+
 // The same for a MIP: CBC's own events end the search, and its LP solver is guarded as above.
 // The guard object is owned by the model (CbcModel clones event handlers).
 void guard_mip(CbcModel& model, const StopFn* stop);

@@ -7,6 +7,14 @@ namespace so {
 
 MaxFlow::MaxFlow(int nodes) : head_(static_cast<size_t>(nodes), -1) {}
 
+int MaxFlow::add_nodes(int k) {
+  const int first = nodes();
+  head_.resize(head_.size() + static_cast<size_t>(k), -1);
+  level_.resize(head_.size(), 0);
+  it_.resize(head_.size(), 0);
+  return first;
+}
+
 int MaxFlow::add_arc(int u, int v, int64_t cap) {
   int id = static_cast<int>(arcs_.size());
   arcs_.push_back({v, head_[static_cast<size_t>(u)], cap});
@@ -24,6 +32,7 @@ bool MaxFlow::bfs(int s, int t) {
   for (size_t q = 0; q < queue.size(); ++q) {
     int u = queue[q];
     for (int a = head_[static_cast<size_t>(u)]; a != -1; a = arcs_[static_cast<size_t>(a)].next) {
+      ++work_;
       const Arc& arc = arcs_[static_cast<size_t>(a)];
       if (arc.cap > 0 && level_[static_cast<size_t>(arc.to)] < 0) {
         level_[static_cast<size_t>(arc.to)] = level_[static_cast<size_t>(u)] + 1;
@@ -48,12 +57,21 @@ int64_t MaxFlow::blocking_flow(int s, int t) {
         arcs_[static_cast<size_t>(a ^ 1)].cap += f;
       }
       total += f;
-      path.clear();
-      u = s;
+      // Retreat to the tail of the first saturated arc only: a restart from s would walk the same
+      // arcs again (long hub chains made that quadratic), so the augmentations are the same.
+      size_t keep = 0;
+      while (keep < path.size() && arcs_[static_cast<size_t>(path[keep])].cap > 0) ++keep;
+      path.resize(keep);
+      u = keep == 0 ? s : arcs_[static_cast<size_t>(path.back())].to;
+      if (++augmentations_ % 1024 == 0 && (work_ > max_work_ || (stop_ && (*stop_)()))) {
+        stopped_ = true;
+        return total;
+      }
       continue;
     }
     int& a = it_[static_cast<size_t>(u)];
     while (a != -1) {
+      ++work_;
       const Arc& arc = arcs_[static_cast<size_t>(a)];
       if (arc.cap > 0 && level_[static_cast<size_t>(arc.to)] == level_[static_cast<size_t>(u)] + 1) break;
       a = arc.next;
@@ -74,10 +92,16 @@ int64_t MaxFlow::blocking_flow(int s, int t) {
   return total;
 }
 
-int64_t MaxFlow::solve(int source, int sink) {
+int64_t MaxFlow::solve(int source, int sink, const std::function<bool()>* stop, long max_work) {
   int64_t total = 0;
   if (source == sink) return 0;
+  stop_ = stop && *stop ? stop : nullptr;
+  max_work_ = max_work;
   while (bfs(source, sink)) {
+    if (stopped_ || work_ > max_work_ || (stop_ && (*stop_)())) {
+      stopped_ = true;
+      break;
+    }
     it_ = head_;
     total += blocking_flow(source, sink);
   }

@@ -143,7 +143,8 @@ Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed
   for (Minutes q : {1, 2, 3, 5, 10, 15, 20, 30, 60}) {
     reach = reachable(q);
     const long levels = std::count(reach.begin(), reach.end(), 1);
-    if (nblocks * levels * kdim_ <= kMaxPricingStates) break;
+    states_ = nblocks * levels * kdim_;
+    if (states_ <= kMaxPricingStates) break;
   }
   level_index_.assign(static_cast<size_t>(cap) + 1, -1);
   for (Minutes m = 0; m <= cap; ++m)

@@ -92,6 +92,8 @@ class Pricer {
   // Exact: the DP counts weekly minutes exactly, so best_reduced_cost is the true minimum (a
   // Lagrangian/Farley bound may rest on it). Otherwise minutes are counted in quanta of quantum().
   bool exact() const { return quantum_ == 1; }
+  // Small enough to price at all (a few times the state limit even in the coarsest quanta).
+  bool tractable() const { return states_ <= 4 * kMaxPricingStates; }
   Minutes quantum() const { return quantum_; }
   int levels() const { return static_cast<int>(level_minutes_.size()); }
   // The smallest weekly work total a column can reach that is ≥ m (nullopt if none ≤ the cap).
@@ -155,6 +157,7 @@ class Pricer {
   std::vector<int> level_index_;        // minutes -> level or -1
   int kdim_ = 1;                        // working-day counter size (1 = not tracked)
   Minutes quantum_ = 1;                 // minutes per DP work unit (1 = exact)
+  long states_ = 0;                     // Σ blocks × levels × working-day states of one DP
   bool wrap_ = false;                   // Sunday→Monday transition active
 };
 

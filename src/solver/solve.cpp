@@ -53,6 +53,11 @@ constexpr int kCarefulDiveTrials = 6;
 // Penalty weights of the bad-block-mix rerun before the multiplier.
 constexpr double kRerunBase1er = 0.01;
 constexpr double kRerunBasePt = 0.05;
+// Audit, KPIs, signature and answering per tour (measured: 50,000 tours ≈ 0.7 s), kept back
+// from the budget when more than its 5 % buffer.
+constexpr double kAnswerSecondsPerTour = 15e-6;
+// Block patterns of one solve at most (work and memory limit of the enumeration, ~40 bytes each).
+constexpr size_t kMaxBlocks = 3'000'000;
 
 struct Component {
   std::string location;     // empty when drivers may change location
@@ -77,6 +82,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   // Driver mode (domain.md §7) validates the same way and more (drivers, locks).
   if (!req.drivers.empty()) return solve_driver_mode(req, control);
   Budget budget(req.time_limit_seconds, control.cancel);
+  budget.reserve_for_answer(kAnswerSecondsPerTour * static_cast<double>(req.tours.size()));
   const Policy& p = req.policy;
   const SolverConfig& cfg = req.config;
   PlanReport rep = open_report(req, budget);
@@ -139,7 +145,10 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   std::vector<int> type_of_tour(tours.size(), -1);
   for (int t = 0; t < ntypes; ++t)
     for (int i : types[static_cast<size_t>(t)].tours) type_of_tour[static_cast<size_t>(i)] = t;
-  const std::vector<BlockPattern> blocks = enumerate_blocks(types, p);
+  // Dense weeks of individually timed tours restrict the blocks (enumerate_blocks): then no
+  // bound resting on the full block set (per-day, LP) is claimed.
+  bool blocks_complete = true;
+  const std::vector<BlockPattern> blocks = enumerate_blocks(types, p, kMaxBlocks, &blocks_complete);
   const BlockIndex block_index(blocks);
   if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "enumerated", budget.elapsed());
 
@@ -199,10 +208,13 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   rep.lower_bounds.hours = hours_bound(types, p);
   {
     const StopFn run_stop = [&budget] { return budget.must_stop(); };
-    rep.lower_bounds.per_day = per_day_bound(types, blocks, p, &run_stop);
+    if (blocks_complete) rep.lower_bounds.per_day = per_day_bound(types, blocks, p, &run_stop);
   }
   if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "perday", budget.elapsed());
-  rep.lower_bounds.path_cover = path_cover_bound(types, p);
+  {
+    const StopFn run_stop = [&budget] { return budget.must_stop(); };
+    rep.lower_bounds.path_cover = path_cover_bound(types, p, &run_stop);
+  }
   if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "pathcover", budget.elapsed());
   rep.lower_bounds.rest_concurrency = rest_concurrency_bound(types, p);
   best_bound = std::max({rep.lower_bounds.hours, rep.lower_bounds.per_day, rep.lower_bounds.path_cover,
@@ -255,7 +267,8 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     });
     Plan base;
     try {
-      base = baseline_plan(tours, types, blocks, p, req.seed, &stop_flag);
+      base = baseline_plan(tours, types, blocks, p, req.seed, &stop_flag,
+                           std::max({rep.lower_bounds.hours, rep.lower_bounds.rest_concurrency, rep.lower_bounds.path_cover}));
     } catch (const std::exception&) {
       base = Plan{};
     }
@@ -295,9 +308,17 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
 
   // Pricers first: whether their DP is exact decides what phase 1 can prove.
   bool exact_pricing = true;
-  for (size_t ci = 0; ci < comps.size(); ++ci) {
+  for (size_t ci = 0; ci < comps.size() && !budget.must_stop(); ++ci) {
     cs[ci].pricer = std::make_unique<Pricer>(blocks, comps[ci].blocks, p, driver_count_cost());
-    exact_pricing = exact_pricing && cs[ci].pricer->exact();
+    exact_pricing = exact_pricing && cs[ci].pricer->exact() && blocks_complete;
+  }
+  // Out of time before the pricers existed (huge input, tiny budget): no phase below may price.
+  const bool pricers_ready = std::all_of(cs.begin(), cs.end(), [](const CompState& c) { return c.pricer != nullptr; });
+  if (!pricers_ready) {
+    safety_net = true;
+    Plan plan = best_plan ? *best_plan : Plan{};
+    if (!best_plan) plan.unassigned = unassigned;
+    return finish(std::move(plan), budget.cancelled() ? "CANCELLED" : (best_plan ? ok_status : "FAILED"));
   }
   // A first plan already at the cheap bound has a certified driver count. Without exact pricing
   // phase 1 could add no certified LP, and phases 1–2 only chase the driver count: go straight to
@@ -319,7 +340,9 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   for (size_t ci = 0; ci < comps.size(); ++ci) {
     const Component& comp = comps[ci];
     CompState& st = cs[ci];
-    if (count_certified_early) {
+    // Nothing to do (count certified), or a DP too large even in coarse quanta (dense weeks):
+    // this component keeps its first plan for the LNS, which prices only small neighbourhoods.
+    if (count_certified_early || !st.pricer->tractable()) {
       lp_converged_all = dual_all = false;
       continue;
     }
@@ -342,10 +365,10 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     CgResult cr = run_column_generation(*st.lp, *st.pricer, blocks, cg, stop);
     rep.stats.columns_generated += cr.columns_added;
     rep.stats.lp_iterations += static_cast<int>(cr.lp_iterations);
-    const bool certified = cr.converged && cr.exact_pricing && !cr.stopped;
+    const bool certified = cr.converged && cr.exact_pricing && blocks_complete && !cr.stopped;
     st.lp_converged = certified;
     st.lp_value = certified ? cr.lp_value : cr.dual_bound;
-    st.bound = certified_ceil(cr.dual_bound);  // 0 unless the pricing was exact
+    st.bound = blocks_complete ? certified_ceil(cr.dual_bound) : 0;  // 0 unless the pricing was exact
     if (certified) st.bound = std::max(st.bound, certified_ceil(std::min(cr.lp_value, cr.dual_bound + 1e-7)));
     lp_bound_sum += certified ? st.bound : 0;
     lp_value_sum += certified ? cr.lp_value : 0.0;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,9 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+
+#include "../../bench/instance_gen.hpp"
+#include "core/time.hpp"
 
 namespace fs = std::filesystem;
 
@@ -368,4 +372,44 @@ TEST_F(CliTest, DiagnoseListsTheWorstToursFirst) {
   EXPECT_EQ(j["drivers_total"], 3);
   EXPECT_EQ(j["tours_without_driver"], 1);
   EXPECT_EQ(j["tours"].size(), 4u);
+}
+
+// Issue 10: a week of 3,000 individually timed tours over the CLI. The answer comes within the
+// budget (+0.25 s for the solver, a little more for reading and writing files), and stdout of
+// `--json` is one parseable JSON document: COIN-OR never writes there.
+TEST_F(CliTest, TimedWeekOfThreeThousandToursOnBudgetWithCleanJsonOnStdout) {
+  std::string text = "{\"tours\":[";
+  {
+    so::bench::TimedSpec spec;
+    spec.seed = 2;
+    spec.tours = 3000;
+    spec.depots = 3;
+    bool first = true;
+    for (const so::Tour& t : so::bench::generate_timed_week(spec)) {
+      text += (first ? "" : ",") + std::string("{\"id\":\"") + t.id + "\",\"day\":\"" + std::string(so::day_short_name(t.day)) +
+              "\",\"start_time\":\"" + so::format_hhmm(t.start) + "\",\"end_time\":\"" + so::format_hhmm(t.end % 1440) +
+              "\",\"location\":\"" + t.location + "\"}";
+      first = false;
+    }
+    text += "]}";
+  }
+  const std::string week = write("timed.json", text);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string cmd = std::string(SO_BINARY_PATH) + " solve " + week + " --time-limit 2 --json 2>/dev/null";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = pclose(p);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out.substr(0, 300);
+  nlohmann::json plan;
+  ASSERT_NO_THROW(plan = nlohmann::json::parse(out)) << "stdout is not one JSON document: " << out.substr(0, 200);
+  EXPECT_TRUE(plan["audit"]["ok"].get<bool>());
+  EXPECT_EQ(plan["kpis"]["tours_covered"], 3000);
+  EXPECT_LE(plan["timing"]["total_s"].get<double>(), 2.25);
+  EXPECT_LE(wall, 3.0) << "the command took " << wall << " s";
 }

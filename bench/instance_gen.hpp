@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/driver.hpp"
+#include "core/time.hpp"
 #include "core/tour.hpp"
 
 namespace so::bench {
@@ -144,6 +145,19 @@ inline std::vector<Tour> generate_timed_week(const TimedSpec& g) {
     tours.push_back(make_tour(id, w.day, w.start, (w.start + w.duration) % 1440, loc));
   }
   return tours;
+}
+
+// Tours as an API forecast body {"tours":[{"id","day","start_time","end_time","location"},…]},
+// one tour a line (gen-forecast --timed, and the tests that send a generated week).
+inline std::string tours_json(const std::vector<Tour>& tours) {
+  std::string text = "{\"tours\":[\n";
+  for (size_t i = 0; i < tours.size(); ++i) {
+    const Tour& t = tours[i];
+    text += "{\"id\":\"" + t.id + "\",\"day\":\"" + std::string(day_short_name(t.day)) + "\",\"start_time\":\"" +
+            format_hhmm(t.start) + "\",\"end_time\":\"" + format_hhmm(t.end % kMinutesPerDay) + "\",\"location\":\"" +
+            t.location + "\"}" + (i + 1 < tours.size() ? ",\n" : "\n");
+  }
+  return text + "]}\n";
 }
 
 // Every tour's window repeated k times (the "reference ×k" scaling: same types, k× the counts).

@@ -236,6 +236,29 @@ int main(int argc, char** argv) {
     g.seed = 606;
     all.push_back({"gen-legacy", "7 days, legacy-v2.0 profile", gen(g), legacy});
   }
+  // Individually timed tours (issue 10): every tour its own start and length.
+  {
+    auto timed = [](so::bench::TimedSpec t) { return [t] { return so::bench::generate_timed_week(t); }; };
+    so::bench::TimedSpec t;
+    t.seed = 1;
+    t.tours = 800;
+    all.push_back({"timed-800", "800 tours, minute grid, 1 depot, Mon–Sun, 8 % cross-midnight", timed(t), def, 5});
+    t.seed = 2;
+    t.tours = 3000;
+    t.depots = 3;
+    all.push_back({"timed-3000-5s", "3,000 tours, minute grid, 3 depots, 5 s budget", timed(t), def, 5});
+    all.push_back({"timed-3000-30s", "the same with 30 s", timed(t), def, 30});
+    t.seed = 3;
+    t.depots = 1;
+    t.granularity = 5;
+    all.push_back({"timed-3000-5min-5s", "3,000 tours, 5-minute grid, 1 depot, 5 s budget", timed(t), def, 5});
+    t.seed = 4;
+    t.tours = 40000;
+    t.types = 2000;
+    t.depots = 10;
+    t.granularity = 1;
+    all.push_back({"timed-40k-2000types", "40,000 tours in 2,000 timed types, 10 depots, 60 s budget", timed(t), def, 60});
+  }
   all.push_back({"reference-x5", "each slot count ×5 (6,925 tours)", scaled("forecast_input.csv", 5), def, 30});
   all.push_back({"reference-x5-5s", "×5 with a 5 s budget", scaled("forecast_input.csv", 5), def, 5});
   // Driver mode (issue 6): the real pool; drivers = drivers used.

@@ -70,15 +70,7 @@ int main(int argc, char** argv) {
   std::string text;
   if (timed.tours > 0) {
     timed.seed = seed;
-    text = "{\"tours\":[\n";
-    const std::vector<so::Tour> tours = so::bench::generate_timed_week(timed);
-    for (size_t i = 0; i < tours.size(); ++i) {
-      const so::Tour& t = tours[i];
-      text += "{\"id\":\"" + t.id + "\",\"day\":\"" + std::string(so::day_short_name(t.day)) + "\",\"start_time\":\"" +
-              so::format_hhmm(t.start) + "\",\"end_time\":\"" + so::format_hhmm(t.end % 1440) + "\",\"location\":\"" + t.location +
-              "\"}" + (i + 1 < tours.size() ? ",\n" : "\n");
-    }
-    text += "]}\n";
+    text = so::bench::tours_json(so::bench::generate_timed_week(timed));
   }
 
   Rng rng{seed};

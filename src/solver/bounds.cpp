@@ -297,7 +297,6 @@ int path_cover_bound(const std::vector<TourType>& types, const Policy& p, const 
       if (a.day + 2 < kDaysPerWeek) flow.add_arc(2 + i, later[static_cast<size_t>(a.day + 2)], inf);
     }
     total += tours - static_cast<int>(flow.solve(0, 1, stop, kPathCoverMaxWork));
-    if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] pathcover work %ld\n", flow.work());
     if (flow.stopped()) return 0;  // a flow short of the maximum proves nothing
   }
   return total;

@@ -1141,6 +1141,8 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   using PricerList = std::vector<std::pair<const Pricer*, int>>;  // (pricer, class)
   PricerList all_pricers;
   for (const SubClass& s : subs) all_pricers.emplace_back(s.pricer.get(), s.cls);
+  // Bounds from the duals need exact pricing (a quantised DP only finds columns; pricing.hpp).
+  const bool exact_pricing = std::all_of(subs.begin(), subs.end(), [](const SubClass& s) { return s.pricer->exact(); });
   // Column generation with Wentges dual smoothing (as colgen.cpp): price at a convex combination
   // of the best-Lagrangian duals and the current ones; on a mis-price, at the current ones.
   // Types with no residual demand are closed to pricing (their rows force x = 0 anyway).
@@ -1249,7 +1251,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
                                  kLagrangianGap, false);
     if (root.stopped && !budget.cancelled()) safety_net = true;
     if (dbg) std::fprintf(stderr, "[dm] root cg: conv %d rounds %d lp %.4f cols %d iters %ld t=%.2f subs %zu classes %d\n", root.converged, root.rounds, master.objective(), master.num_columns(), master.iterations(), budget.elapsed(), subs.size(), nclasses);
-    if (!root.stopped && !root.failed && !any_lock) {
+    if (!root.stopped && !root.failed && !any_lock && exact_pricing) {
       // LP bound on uncovered tours: M Σu + Σ cost x ≥ LP ≥ Lagrangian and Σ cost x ≤ pool × max column cost.
       const int lp_unc = certified_ceil((root.lagrangian - ndrivers * max_column_cost) / big_m);
       if (lp_unc > uncovered_bound) {
@@ -1261,7 +1263,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
     // column, slack M), warm-started from the root pool, until ⌈Lagrangian⌉ = ⌈LP⌉ or its work
     // limit. Valid: every full-coverage plan is a solution of it without slack, and the
     // Lagrangian bounds its LP from below for any duals.
-    if (!root.stopped && !budget.should_stop()) {
+    if (!root.stopped && !budget.should_stop() && exact_pricing) {
       DriverMaster pure(demand, slack_cost, capacity);
       std::vector<Column> cols;
       std::vector<int> cl;
@@ -1282,9 +1284,13 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
       if (!pc.stopped && !pc.failed) {
         const int lb = certified_ceil(pc.lagrangian);
         if (dbg) std::fprintf(stderr, "[dm] pure bound: lp %.4f lag %.4f -> %d rounds %d t=%.2f\n", pc.lp, pc.lagrangian, lb, pc.rounds, budget.elapsed());
-        if (lb > rep.lower_bounds.lp.value_or(-1)) {
+        // ⌈LP⌉ only when the duals proved it (converged); otherwise the value is a Lagrangian
+        // bound and is reported under that name.
+        if (pc.converged && lb > rep.lower_bounds.lp.value_or(-1)) {
           rep.lower_bounds.lp = lb;
           rep.lower_bounds.lp_value = pc.lagrangian;
+        } else if (!pc.converged && lb > rep.lower_bounds.lp.value_or(-1) && lb > rep.lower_bounds.lagrangian.value_or(-1)) {
+          rep.lower_bounds.lagrangian = lb;
         }
         best_bound = std::max(best_bound, lb);
       }

@@ -150,7 +150,6 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   bool blocks_complete = true;
   const std::vector<BlockPattern> blocks = enumerate_blocks(types, p, kMaxBlocks, &blocks_complete);
   const BlockIndex block_index(blocks);
-  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "enumerated", budget.elapsed());
 
   // Usable blocks: within the weekly cap, one location when drivers keep theirs.
   std::vector<char> usable(blocks.size(), 0);
@@ -204,18 +203,15 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   };
 
   // Cheap bounds.
-  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "comps", budget.elapsed());
   rep.lower_bounds.hours = hours_bound(types, p);
   {
     const StopFn run_stop = [&budget] { return budget.must_stop(); };
     if (blocks_complete) rep.lower_bounds.per_day = per_day_bound(types, blocks, p, &run_stop);
   }
-  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "perday", budget.elapsed());
   {
     const StopFn run_stop = [&budget] { return budget.must_stop(); };
     rep.lower_bounds.path_cover = path_cover_bound(types, p, &run_stop);
   }
-  if (std::getenv("SO_DEBUG")) std::fprintf(stderr, "[so] %s t=%.2f\n", "pathcover", budget.elapsed());
   rep.lower_bounds.rest_concurrency = rest_concurrency_bound(types, p);
   best_bound = std::max({rep.lower_bounds.hours, rep.lower_bounds.per_day, rep.lower_bounds.path_cover,
                          rep.lower_bounds.rest_concurrency});

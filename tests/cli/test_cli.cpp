@@ -378,21 +378,11 @@ TEST_F(CliTest, DiagnoseListsTheWorstToursFirst) {
 // budget (+0.25 s for the solver, a little more for reading and writing files), and stdout of
 // `--json` is one parseable JSON document: COIN-OR never writes there.
 TEST_F(CliTest, TimedWeekOfThreeThousandToursOnBudgetWithCleanJsonOnStdout) {
-  std::string text = "{\"tours\":[";
-  {
-    so::bench::TimedSpec spec;
-    spec.seed = 2;
-    spec.tours = 3000;
-    spec.depots = 3;
-    bool first = true;
-    for (const so::Tour& t : so::bench::generate_timed_week(spec)) {
-      text += (first ? "" : ",") + std::string("{\"id\":\"") + t.id + "\",\"day\":\"" + std::string(so::day_short_name(t.day)) +
-              "\",\"start_time\":\"" + so::format_hhmm(t.start) + "\",\"end_time\":\"" + so::format_hhmm(t.end % 1440) +
-              "\",\"location\":\"" + t.location + "\"}";
-      first = false;
-    }
-    text += "]}";
-  }
+  so::bench::TimedSpec spec;
+  spec.seed = 2;
+  spec.tours = 3000;
+  spec.depots = 3;
+  const std::string text = so::bench::tours_json(so::bench::generate_timed_week(spec));
   const std::string week = write("timed.json", text);
   const auto t0 = std::chrono::steady_clock::now();
   const std::string cmd = std::string(SO_BINARY_PATH) + " solve " + week + " --time-limit 2 --json 2>/dev/null";

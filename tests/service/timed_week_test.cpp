@@ -24,14 +24,10 @@ json timed_week_body(double time_limit) {
   spec.seed = 2;
   spec.tours = 3000;
   spec.depots = 3;
-  json tours = json::array();
-  for (const so::Tour& t : so::bench::generate_timed_week(spec))
-    tours.push_back({{"id", t.id},
-                     {"day", std::string(so::day_short_name(t.day))},
-                     {"start_time", so::format_hhmm(t.start)},
-                     {"end_time", so::format_hhmm(t.end % 1440)},
-                     {"location", t.location}});
-  return {{"tours", tours}, {"seed", 42}, {"time_limit_seconds", time_limit}};
+  json body = json::parse(so::bench::tours_json(so::bench::generate_timed_week(spec)));
+  body["seed"] = 42;
+  body["time_limit_seconds"] = time_limit;
+  return body;
 }
 
 std::string status_of(httplib::Client& c, const std::string& id) {

@@ -258,6 +258,12 @@ int main(int argc, char** argv) {
     t.depots = 10;
     t.granularity = 1;
     all.push_back({"timed-40k-2000types", "40,000 tours in 2,000 timed types, 10 depots, 60 s budget", timed(t), def, 60});
+    t.seed = 10;
+    t.tours = 20000;
+    t.types = 0;
+    t.depots = 1;
+    t.granularity = 5;
+    all.push_back({"timed-20k-dense-10s", "20,000 tours each timed, 5-minute grid, 1 depot, 10 s budget", timed(t), def, 10});
   }
   all.push_back({"reference-x5", "each slot count ×5 (6,925 tours)", scaled("forecast_input.csv", 5), def, 30});
   all.push_back({"reference-x5-5s", "×5 with a 5 s budget", scaled("forecast_input.csv", 5), def, 5});

@@ -1,6 +1,7 @@
 #include "solver/baseline.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <array>
 #include <cmath>
 #include <map>
@@ -34,6 +35,8 @@ struct CBlock {
   std::vector<int> tours;
 };
 
+// Days with more block patterns than this are partitioned greedily (greedy_counts), not by LP.
+constexpr size_t kGreedyPartitionPatterns = 60000;
 // Work limit of the chaining max flow (arcs scanned, ~1 s); the flow so far is used past it.
 constexpr long kChainMaxWork = 400'000'000;
 
@@ -62,6 +65,7 @@ std::vector<int> partition_counts(const std::vector<TourType>& types, const std:
                                   const std::vector<int>& day_types, const std::vector<int>& day_patterns,
                                   double three_extra, const std::atomic<bool>* stop) {
   const StopFn stop_fn = [stop] { return stopped(stop); };
+  if (stopped(stop)) return std::vector<int>(day_patterns.size(), 0);  // the caller covers the day with 1er
   std::vector<int> row_of(types.size(), -1);
   for (Index r = 0; r < day_types.size(); ++r) row_of[static_cast<Index>(day_types[r])] = static_cast<int>(r);
   const int rows = static_cast<int>(day_types.size());
@@ -137,6 +141,40 @@ std::vector<int> partition_counts(const std::vector<TourType>& types, const std:
   return x;
 }
 
+// Large days (dense weeks of individually timed tours: 10^5 patterns and more, where one LP
+// costs seconds): a greedy packing instead — patterns by kind rank (3er first, or last when 3er
+// carry a surcharge), then by idle time (span − work), then index; each taken as often as the
+// residual demand of its types allows. Deterministic; the rest becomes 1er in the caller.
+std::vector<int> greedy_counts(const std::vector<TourType>& types, const std::vector<BlockPattern>& patterns,
+                               const std::vector<int>& day_patterns, double three_extra) {
+  std::vector<int> order(day_patterns.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+  auto rank = [&](const BlockPattern& b) {
+    const int r = kind_rank(b.kind);
+    return three_extra > 0 && b.kind == BlockKind::Three ? 4 : r;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+    const BlockPattern& a = patterns[static_cast<Index>(day_patterns[static_cast<Index>(x)])];
+    const BlockPattern& b = patterns[static_cast<Index>(day_patterns[static_cast<Index>(y)])];
+    return std::make_tuple(rank(a), a.span() - a.work) < std::make_tuple(rank(b), b.span() - b.work);
+  });
+  std::vector<int> left(types.size(), 0);
+  for (int k : day_patterns) {
+    const BlockPattern& b = patterns[static_cast<Index>(k)];
+    for (int j = 0; j < b.n; ++j) left[static_cast<Index>(b.types[static_cast<Index>(j)])] = types[static_cast<Index>(b.types[static_cast<Index>(j)])].count();
+  }
+  std::vector<int> x(day_patterns.size(), 0);
+  for (int k : order) {
+    const BlockPattern& b = patterns[static_cast<Index>(day_patterns[static_cast<Index>(k)])];
+    int copies = INT32_MAX;
+    for (int j = 0; j < b.n; ++j) copies = std::min(copies, left[static_cast<Index>(b.types[static_cast<Index>(j)])]);
+    if (copies <= 0) continue;
+    x[static_cast<Index>(k)] = copies;
+    for (int j = 0; j < b.n; ++j) left[static_cast<Index>(b.types[static_cast<Index>(j)])] -= copies;
+  }
+  return x;
+}
+
 CBlock make_block(const std::vector<Tour>& tours, int day, int loc, BlockKind kind, std::vector<int> idx) {
   CBlock b;
   b.day = day;
@@ -185,7 +223,8 @@ std::vector<CBlock> partition_day(const std::vector<Tour>& tours, const std::vec
   std::vector<CBlock> out;
   if (day_types.empty()) return out;
   std::vector<int> x;
-  if (!day_patterns.empty()) x = partition_counts(types, patterns, day_types, day_patterns, three_extra, stop);
+  if (day_patterns.size() > kGreedyPartitionPatterns) x = greedy_counts(types, patterns, day_patterns, three_extra);
+  else if (!day_patterns.empty()) x = partition_counts(types, patterns, day_types, day_patterns, three_extra, stop);
   std::vector<Index> used(types.size(), 0);  // instances taken per type
   for (Index k = 0; k < day_patterns.size(); ++k) {
     const BlockPattern& b = patterns[static_cast<Index>(day_patterns[k])];
@@ -439,6 +478,7 @@ void repair_by_exchange(std::vector<Week>& weeks, const Weeks& ws, const std::at
       Index best_j = 0;
       int best_d1 = -1, best_d2 = -1;
       for (Index j = 0; j < weeks.size(); ++j) {
+        if ((j & 1023) == 1023 && stopped(stop)) return;  // thousands of weeks: poll within a week too
         if (j == i || !ws.same_group(weeks[i], weeks[j])) continue;
         for (int d1 = 0; d1 < kDaysPerWeek; ++d1)
           for (int d2 = d1; d2 < kDaysPerWeek; ++d2) {

@@ -1188,10 +1188,14 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
             sep_mu[static_cast<size_t>(c)] = alpha * center_mu[static_cast<size_t>(c)] + (1 - alpha) * mu[static_cast<size_t>(c)];
         }
         std::vector<double> rc0(static_cast<size_t>(nc), 0.0);
-        bool any_priced = false;
+        bool any_priced = false, pricing_stopped = false;
         for (const auto& [pricer, cls] : pricers) {
           const double m = sep_mu[static_cast<size_t>(cls)];
-          const PricingResult pr = pricer->price(sep, m, alpha > 0 ? 4 * per_round : per_round, kPricingTolerance);
+          const PricingResult pr = pricer->price(sep, m, alpha > 0 ? 4 * per_round : per_round, kPricingTolerance, &stop);
+          if (pr.stopped) {  // the clock or a cancel: no bound from a partial pricing
+            pricing_stopped = true;
+            break;
+          }
           if (std::isfinite(pr.best_reduced_cost))
             rc0[static_cast<size_t>(cls)] = std::min(rc0[static_cast<size_t>(cls)], pr.best_reduced_cost + m);
           any_priced = any_priced || !pr.columns.empty();
@@ -1211,6 +1215,10 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
               ++taken;
             }
           }
+        }
+        if (pricing_stopped) {
+          out.stopped = true;
+          break;
         }
         double lag = 0;
         for (int t = 0; t < nt; ++t)

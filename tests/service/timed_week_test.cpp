@@ -55,8 +55,9 @@ TEST(TimedWeekService, ScheduleAnswersWithinItsBudgetWithAnAuditedPlan) {
   EXPECT_LE(plan["timing"]["total_s"].get<double>(), 3.25);
   EXPECT_LE(wall, 3.25 + 0.75) << "request took " << wall << " s";
   // An unconverged LP is never reported as the LP bound.
-  if (!plan["lower_bounds"]["lp"].is_null())
+  if (!plan["lower_bounds"]["lp"].is_null()) {
     EXPECT_GE(plan["lower_bounds"]["lp"].get<int>(), plan["lower_bounds"]["per_day"].get<int>());
+  }
 }
 
 TEST(TimedWeekService, CancelEndsTheRunWithinOneSecondAndACanaryIsAnsweredAtOnce) {

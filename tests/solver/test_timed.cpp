@@ -54,13 +54,20 @@ TEST(TimedBlocks, ACappedEnumerationIsASubsetOfValidBlocksAndSaysSo) {
   for (size_t i = 0; i < some.size(); ++i) EXPECT_EQ(key(again[i]), key(some[i]));
 }
 
-TEST(TimedPricing, CoarseMinutesStillGiveOnlyFeasibleColumnsAndNoBound) {
+// 900 minute-exact tours, every block allowed, priced by driver count.
+struct TimedPricingTest : ::testing::Test {
   const std::vector<TourType> types = aggregate_tour_types(timed_week(900, 5));
   const Policy p;
   const std::vector<BlockPattern> blocks = enumerate_blocks(types, p);
-  std::vector<int> allowed(blocks.size());
-  for (size_t i = 0; i < allowed.size(); ++i) allowed[i] = static_cast<int>(i);
-  const Pricer pricer(blocks, allowed, p, driver_count_cost());
+  const std::vector<int> allowed = [this] {
+    std::vector<int> a(blocks.size());
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<int>(i);
+    return a;
+  }();
+  const Pricer pricer{blocks, allowed, p, driver_count_cost()};
+};
+
+TEST_F(TimedPricingTest, CoarseMinutesStillGiveOnlyFeasibleColumnsAndNoBound) {
   ASSERT_FALSE(pricer.exact()) << "900 minute-exact tours should exceed the exact DP's state limit";
   EXPECT_GT(pricer.quantum(), 1);
   bench::SplitMix rng(11);
@@ -90,13 +97,7 @@ TEST(TimedPricing, CoarseMinutesStillGiveOnlyFeasibleColumnsAndNoBound) {
   EXPECT_EQ(cr.dual_bound, 0.0);
 }
 
-TEST(TimedPricing, StopEndsALargeDpAndMarksTheResult) {
-  const std::vector<TourType> types = aggregate_tour_types(timed_week(900, 5));
-  const Policy p;
-  const std::vector<BlockPattern> blocks = enumerate_blocks(types, p);
-  std::vector<int> allowed(blocks.size());
-  for (size_t i = 0; i < allowed.size(); ++i) allowed[i] = static_cast<int>(i);
-  const Pricer pricer(blocks, allowed, p, driver_count_cost());
+TEST_F(TimedPricingTest, StopEndsALargeDpAndMarksTheResult) {
   const std::vector<double> duals(types.size(), 0.2);
   int polls = 0;
   const std::function<bool()> stop = [&polls] { return ++polls > 3; };

@@ -647,6 +647,8 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
           auto it = roster_of.find(dr.id);
           const bool working = it != roster_of.end() && !plan.rosters[static_cast<size_t>(it->second)].blocks.empty();
           if ((pass == 0) != working) continue;
+          // A locked tour goes to its driver or nowhere.
+          if (const int o = lock_owner[static_cast<size_t>(u.tour)]; o >= 0 && o != d) continue;
           const Roster* r = it != roster_of.end() ? &plan.rosters[static_cast<size_t>(it->second)] : nullptr;
           if (!driver_blockers(u.tour, dr, r, tours, p).empty()) continue;
           if (it == roster_of.end()) {
@@ -808,12 +810,24 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   };
   std::optional<Plan> best_plan;
   DmScore best_score;
+  int rejected_offers = 0;
   auto offer = [&](Plan plan, Phase ph) {
     // Every candidate gets its greedy insertion first: a plan one tour short may beat a complete one after it.
     if (!plan.unassigned.empty()) insert_unassigned(plan);
     const DmScore sc = score_plan(plan);
     if (dbg) std::fprintf(stderr, "[dm] offer phase %s: uncovered %d drivers %d shortfall %ld t=%.2f\n", phase_name(ph), sc.uncovered, sc.drivers, sc.shortfall, budget.elapsed());
     if (best_plan && !(sc < best_score)) return false;
+    // Only audited plans become the incumbent: a candidate that breaks a rule (or holds a tour
+    // twice) is dropped here, never returned (issue 11: a lock once produced TOUR_DUPLICATED).
+    // (Reason codes of unassigned tours are computed once, for the final plan.)
+    const AuditResult a = audit_driver_plan(tours, p, drivers, req.locks, plan);
+    const auto breach = std::find_if(a.violations.begin(), a.violations.end(),
+                                     [](const Violation& v) { return v.code != "UNASSIGNED_WITHOUT_REASON"; });
+    if (breach != a.violations.end()) {
+      if (dbg) std::fprintf(stderr, "[dm] offer phase %s rejected by the audit: %s\n", phase_name(ph), breach->message.c_str());
+      ++rejected_offers;
+      return false;
+    }
     const bool first = !best_plan.has_value();
     best_plan = std::move(plan);
     best_score = sc;

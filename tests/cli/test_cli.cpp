@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -402,4 +403,25 @@ TEST_F(CliTest, TimedWeekOfThreeThousandToursOnBudgetWithCleanJsonOnStdout) {
   EXPECT_EQ(plan["kpis"]["tours_covered"], 3000);
   EXPECT_LE(plan["timing"]["total_s"].get<double>(), 2.25);
   EXPECT_LE(wall, 3.0) << "the command took " << wall << " s";
+}
+
+// Issue 11's first report: one valid lock on the demo week (a Monday 2er to F010) gave a FAILED
+// plan with T0001 and T0063 on two drivers. Every incumbent is now audited: whatever the plan's
+// quality, it holds each tour once, keeps the lock, and passes the audit.
+TEST_F(CliTest, OneLockOnTheDemoWeekNeverDuplicatesATour) {
+  const std::string pool = std::string(SO_SOURCE_DIR) + "/examples/demo_drivers.csv";
+  const std::string locks = write("locks.json", R"([{"driver_id":"F010","tour_ids":["T0001","T0063"]}])");
+  const std::string plan = (dir / "plan.json").string();
+  CmdResult r = run("solve " + demo() + " --drivers " + pool + " --locks " + locks + " --time-limit 5 --out " + plan);
+  EXPECT_NE(r.output.find("locks         : 2 of 2 kept"), std::string::npos) << r.output;
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(plan));
+  EXPECT_TRUE(j["audit"]["ok"].get<bool>()) << j["audit"].dump().substr(0, 400);
+  EXPECT_NE(j["status"], "FAILED");
+  std::map<std::string, std::vector<std::string>> holders;
+  for (const auto& d : j["drivers"])
+    for (const auto& b : d["blocks"])
+      for (const auto& t : b["tours"]) holders[t["id"].get<std::string>()].push_back(d["driver_id"].get<std::string>());
+  for (const auto& [tour, who] : holders) EXPECT_EQ(who.size(), 1u) << tour << " is on " << who.size() << " drivers";
+  EXPECT_EQ(holders["T0001"], std::vector<std::string>{"F010"});
+  EXPECT_EQ(holders["T0063"], std::vector<std::string>{"F010"});
 }

@@ -44,5 +44,7 @@ std::optional<BlockKind> classify_block(std::span<const TourWindow> sorted_tours
 // rest on the full block set (per-day, LP) are then not valid for the restricted set.
 std::vector<BlockPattern> enumerate_blocks(const std::vector<TourType>& types, const Policy& p,
                                            size_t max_blocks = SIZE_MAX, bool* complete = nullptr);
+// The block limit the solver and the KPIs use (work and memory: ~40 bytes a block).
+inline constexpr size_t kMaxBlocksPerWeek = 3'000'000;
 
 }  // namespace so

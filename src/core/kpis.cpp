@@ -32,15 +32,13 @@ struct TourOptions {
   std::vector<char> in_multi, in_3er;
 };
 
-constexpr size_t kKpiMaxBlocks = 3'000'000;
-
 TourOptions tour_options(const std::vector<Tour>& tours, const Policy& policy) {
   TourOptions o{std::vector<char>(tours.size(), 0), std::vector<char>(tours.size(), 0)};
   const std::vector<TourType> types = aggregate_tour_types(tours);
   std::vector<char> type_multi(types.size(), 0), type_3er(types.size(), 0);
   // The same work limit as the solver's enumeration: complete on every week but dense timed
   // ones, where a type whose only multi blocks are beyond its nearest successors counts as none.
-  for (const BlockPattern& b : enumerate_blocks(types, policy, kKpiMaxBlocks)) {
+  for (const BlockPattern& b : enumerate_blocks(types, policy, kMaxBlocksPerWeek)) {
     if (b.n < 2) continue;
     for (int k = 0; k < b.n; ++k) {
       type_multi[static_cast<size_t>(b.types[static_cast<size_t>(k)])] = 1;

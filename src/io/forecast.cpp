@@ -521,6 +521,13 @@ std::string compose_msg(const ItemIssue& is) {
   return m;
 }
 
+// "tours[3] (id 'T4')" — how a semantic tour problem names its item.
+std::string tour_item(size_t i, const std::string* id) {
+  std::string item = "tours[" + std::to_string(i) + "]";
+  if (id) item += " (id '" + printable_value(*id) + "')";
+  return item;
+}
+
 std::string json_value_text(const json& v) {
   return printable_value(v.is_string() ? v.get<std::string>() : v.dump());
 }
@@ -817,13 +824,11 @@ std::vector<Tour> tours_from_json(const nlohmann::json& tours_array, std::vector
     } else if (semantic_problem && semantic_problem->empty() && is.loc.size() > loc_prefix.size()) {
       // "tours[3] (id 'T4'): unknown day 'Funday' (expected …)", like check_tours_semantics.
       const json& idx = is.loc[loc_prefix.size()];
-      std::string item = "tours[" + idx.dump() + "]";
-      if (idx.is_number_integer()) {
-        const json& it = tours_array[idx.get<size_t>()];
-        if (it.is_object() && it.contains("id") && it["id"].is_string())
-          item += " (id '" + printable_value(it["id"].get<std::string>()) + "')";
-      }
-      *semantic_problem = item + ": " + compose_msg(is);
+      if (!idx.is_number_integer() || idx.get<long long>() < 0) continue;
+      const json& it = tours_array[idx.get<size_t>()];
+      const bool has_id = it.is_object() && it.contains("id") && it["id"].is_string();
+      const std::string id = has_id ? it["id"].get<std::string>() : std::string();
+      *semantic_problem = tour_item(idx.get<size_t>(), has_id ? &id : nullptr) + ": " + compose_msg(is);
     }
   }
   return std::move(c.tours);
@@ -833,7 +838,7 @@ std::optional<std::string> check_tours_semantics(const std::vector<Tour>& tours)
   std::map<std::string, size_t> first;
   for (size_t i = 0; i < tours.size(); ++i) {
     const Tour& t = tours[i];
-    std::string item = "tours[" + std::to_string(i) + "] (id '" + printable_value(t.id) + "')";
+    std::string item = tour_item(i, &t.id);
     if (t.id.empty()) return "tours[" + std::to_string(i) + "]: empty tour id";
     if (t.day < 0 || t.day >= kDaysPerWeek) return item + ": unknown day (expected " + kExpectJsonDay + ")";
     if (t.duration() <= 0)

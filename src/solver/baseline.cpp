@@ -1,9 +1,9 @@
 #include "solver/baseline.hpp"
 
 #include <algorithm>
-#include <cstdint>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <tuple>

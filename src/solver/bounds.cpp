@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <cstdio>
-#include <cstdlib>
 
 #include <coin/CbcModel.hpp>
 #include <coin/CbcStrategy.hpp>
@@ -28,7 +26,8 @@ constexpr int kPerDayMaxColumns = 1500;
 // Tour types of one day up to which the path-cover graph gets explicit same-day pairs.
 constexpr size_t kPathCoverPairLimit = 1500;
 // Work limit of the path-cover max flow (arcs scanned; ~1 s). Measured: reference week 1.3·10^5,
-// 3,000 timed tours 5.6·10^7, dense 20,000 timed tours beyond 4·10^8. Past it the bound is given up (0), never guessed.
+// 3,000 timed tours 5.6·10^7, dense 20,000 timed tours beyond 4·10^8. Past it the bound is
+// given up (0), never guessed.
 constexpr long kPathCoverMaxWork = 80'000'000;
 
 // Type indices grouped by location when drivers are tied to one location (drivers of different

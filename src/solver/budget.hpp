@@ -2,8 +2,8 @@
 // Phases, budget slices, work accounting and the wall-clock safety net (solver.md "Determinism
 // and budgets"). Decisions are driven by work counters; the clock only ever stops work early
 // (reported as TIME_LIMIT_REACHED), and cancellation stops it within well under a second.
-#include <array>
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <string>

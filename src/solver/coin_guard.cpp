@@ -22,17 +22,21 @@ class QuietHandler : public CoinMessageHandler {
 // not free on tiny LPs that run thousands of solves).
 constexpr long kPollIterations = 32;
 
+// Polls either a fixed stop callback or the one a slot points at when the event fires (a
+// long-lived model whose caller changes the callback per solve).
 class LpStop : public ClpEventHandler {
  public:
-  explicit LpStop(const StopFn* stop) : stop_(stop) {}
+  LpStop(const StopFn* stop, const StopFn* const* slot) : stop_(stop), slot_(slot) {}
   int event(Event e) override {
     if (e != endOfIteration || ++count_ % kPollIterations != 0) return -1;
-    return (stop_ && *stop_ && (*stop_)()) ? 0 : -1;
+    const StopFn* stop = slot_ ? *slot_ : stop_;
+    return (stop && *stop && (*stop)()) ? 0 : -1;
   }
   ClpEventHandler* clone() const override { return new LpStop(*this); }
 
  private:
   const StopFn* stop_;
+  const StopFn* const* slot_;
   long count_ = 0;
 };
 
@@ -57,9 +61,16 @@ void guard_lp(ClpSimplex& model, const StopFn* stop) {
   model.passInMessageHandler(quiet_coin_messages());
   model.setLogLevel(0);
   if (stop && *stop) {
-    LpStop handler(stop);
+    LpStop handler(stop, nullptr);
     model.passInEventHandler(&handler);  // CLP keeps a clone
   }
+}
+
+void guard_lp_slot(ClpSimplex& model, const StopFn* const* slot) {
+  model.passInMessageHandler(quiet_coin_messages());
+  model.setLogLevel(0);
+  LpStop handler(nullptr, slot);
+  model.passInEventHandler(&handler);  // CLP keeps a clone
 }
 
 void guard_lp(OsiClpSolverInterface& solver, const StopFn* stop) {

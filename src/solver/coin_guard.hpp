@@ -21,6 +21,9 @@ CoinMessageHandler* quiet_coin_messages();
 // once (*stop)() is true (polled every few iterations). `stop` must outlive the model's solves.
 void guard_lp(ClpSimplex& model, const StopFn* stop);
 void guard_lp(OsiClpSolverInterface& solver, const StopFn* stop);
+// The same for a long-lived model whose callback changes per solve: the handler reads *slot
+// (null = no stop) each time it polls. `slot` must outlive the model.
+void guard_lp_slot(ClpSimplex& model, const StopFn* const* slot);
 // initialSolve(), except that large LPs (dense weeks: 10^5 columns and more) skip CLP's
 // presolve and "idiot" crash, which poll no event handler (seconds without a stop check); the
 // dual simplex alone checks the guard every few iterations.

@@ -1,13 +1,12 @@
 #include "solver/colgen.hpp"
 
-#include <coin/ClpEventHandler.hpp>
 #include <coin/ClpSimplex.hpp>
-
-#include "solver/coin_guard.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "solver/coin_guard.hpp"
 
 namespace so {
 
@@ -16,24 +15,6 @@ int certified_ceil(double z) { return std::max(0, static_cast<int>(std::ceil(z -
 namespace {
 
 const double kInf = COIN_DBL_MAX;
-
-// Stops CLP between iterations when the run is cancelled or past its deadline.
-class StopHandler : public ClpEventHandler {
- public:
-  // CLP keeps a clone; the slot points at the StopFn of the solve in progress (or null).
-  explicit StopHandler(const StopFn* const* slot) : slot_(slot) {}
-  int event(Event e) override {
-    if (e != endOfIteration) return -1;
-    if (++count_ % 64 != 0) return -1;  // cheap: the clock is read every 64 iterations
-    const StopFn* stop = *slot_;
-    return (stop && *stop && (*stop)()) ? 0 : -1;
-  }
-  ClpEventHandler* clone() const override { return new StopHandler(*this); }
-
- private:
-  const StopFn* const* slot_;
-  long count_ = 0;
-};
 
 }  // namespace
 
@@ -46,11 +27,8 @@ MasterLp::MasterLp(int num_types, std::vector<int> row_types, std::vector<int> d
       type_row_(static_cast<size_t>(num_types), -1),
       partition_(partition),
       max_drivers_(max_drivers) {
-  model_->passInMessageHandler(quiet_coin_messages());  // COIN never prints (issue 10)
-  model_->setLogLevel(0);
+  guard_lp_slot(*model_, &stop_slot_);  // silent; polls the StopFn of the solve in progress
   model_->scaling(0);  // all coefficients are 1: scaling only costs time
-  StopHandler handler(&stop_slot_);
-  model_->passInEventHandler(&handler);
   const int nrows = static_cast<int>(row_types_.size());
   for (int r = 0; r < nrows; ++r) type_row_[static_cast<size_t>(row_types_[static_cast<size_t>(r)])] = r;
   card_row_ = nrows;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/block.hpp"
+#include "solver/coin_guard.hpp"
 #include "solver/pricing.hpp"
 
 class ClpSimplex;
@@ -28,7 +29,6 @@ inline constexpr long kMinSolveIterations = 50000;
 
 int certified_ceil(double z);  // ⌈z − kBoundEpsilon⌉, at least 0
 
-using StopFn = std::function<bool()>;
 
 class MasterLp {
  public:

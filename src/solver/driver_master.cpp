@@ -1,35 +1,17 @@
 #include "solver/driver_master.hpp"
 
-#include <coin/ClpEventHandler.hpp>
 #include <coin/ClpSimplex.hpp>
-
-#include "solver/coin_guard.hpp"
 
 #include <algorithm>
 #include <limits>
+
+#include "solver/coin_guard.hpp"
 
 namespace so {
 
 namespace {
 
 const double kInf = COIN_DBL_MAX;
-
-// Stops CLP between iterations when the run is cancelled or past its deadline (safety net).
-class StopHandler : public ClpEventHandler {
- public:
-  explicit StopHandler(const StopFn* const* slot) : slot_(slot) {}
-  int event(Event e) override {
-    if (e != endOfIteration) return -1;
-    if (++count_ % 64 != 0) return -1;
-    const StopFn* stop = *slot_;
-    return (stop && *stop && (*stop)()) ? 0 : -1;
-  }
-  ClpEventHandler* clone() const override { return new StopHandler(*this); }
-
- private:
-  const StopFn* const* slot_;
-  long count_ = 0;
-};
 
 }  // namespace
 
@@ -40,11 +22,8 @@ DriverMaster::DriverMaster(std::vector<int> demand, const std::vector<double>& s
       slack_cost_(slack_cost) {
   ntypes_ = static_cast<int>(demand_.size());
   const int ncls = static_cast<int>(capacity_.size());
-  model_->passInMessageHandler(quiet_coin_messages());  // COIN never prints (issue 10)
-  model_->setLogLevel(0);
+  guard_lp_slot(*model_, &stop_slot_);  // silent; polls the StopFn of the solve in progress
   model_->scaling(0);
-  StopHandler handler(&stop_slot_);
-  model_->passInEventHandler(&handler);
   model_->resize(ntypes_ + ncls, 0);
   for (int t = 0; t < ntypes_; ++t) {
     model_->setRowLower(t, demand_[static_cast<size_t>(t)]);

@@ -810,7 +810,6 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   };
   std::optional<Plan> best_plan;
   DmScore best_score;
-  int rejected_offers = 0;
   auto offer = [&](Plan plan, Phase ph) {
     // Every candidate gets its greedy insertion first: a plan one tour short may beat a complete one after it.
     if (!plan.unassigned.empty()) insert_unassigned(plan);
@@ -825,7 +824,6 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
                                      [](const Violation& v) { return v.code != "UNASSIGNED_WITHOUT_REASON"; });
     if (breach != a.violations.end()) {
       if (dbg) std::fprintf(stderr, "[dm] offer phase %s rejected by the audit: %s\n", phase_name(ph), breach->message.c_str());
-      ++rejected_offers;
       return false;
     }
     const bool first = !best_plan.has_value();

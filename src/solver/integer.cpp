@@ -1,7 +1,5 @@
 #include "solver/integer.hpp"
 
-#include "solver/coin_guard.hpp"
-
 #include <coin/CbcEventHandler.hpp>
 #include <coin/CbcHeuristic.hpp>
 #include <coin/CbcHeuristicFPump.hpp>
@@ -15,6 +13,8 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+
+#include "solver/coin_guard.hpp"
 
 namespace so {
 
@@ -277,10 +277,9 @@ MipResult solve_restricted_master(const MasterLp& lp, const std::vector<BlockPat
   guard_lp(osi, &stop);
   osi.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
   for (int j = 0; j < ncols; ++j) osi.setInteger(j);
-  osi.getModelPtr()->setLogLevel(0);
 
   CbcModel model(osi);
-  guard_mip(model, &stop);  // silenced, LP polled; MipEvents below replaces its CBC event handler
+  guard_mip(model, nullptr);  // silenced; the LP guard came with osi, MipEvents below polls the stop
   model.setNumberThreads(0);  // deterministic, single-threaded
   model.setMaximumNodes(opt.node_limit);
   model.setMaximumSeconds(std::max(0.01, opt.max_seconds));

@@ -55,8 +55,6 @@ constexpr double kRerunBasePt = 0.05;
 // stops its construction (measured: 20,000 dense timed tours ≈ 0.3 s), kept back from the
 // budget when more than its 5 % buffer.
 constexpr double kAnswerSecondsPerTour = 20e-6;
-// Block patterns of one solve at most (work and memory limit of the enumeration, ~40 bytes each).
-constexpr size_t kMaxBlocks = 3'000'000;
 
 struct Component {
   std::string location;     // empty when drivers may change location
@@ -147,7 +145,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   // Dense weeks of individually timed tours restrict the blocks (enumerate_blocks): then no
   // bound resting on the full block set (per-day, LP) is claimed.
   bool blocks_complete = true;
-  const std::vector<BlockPattern> blocks = enumerate_blocks(types, p, kMaxBlocks, &blocks_complete);
+  const std::vector<BlockPattern> blocks = enumerate_blocks(types, p, kMaxBlocksPerWeek, &blocks_complete);
   const BlockIndex block_index(blocks);
 
   // Usable blocks: within the weekly cap, one location when drivers keep theirs.
@@ -203,14 +201,9 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
 
   // Cheap bounds.
   rep.lower_bounds.hours = hours_bound(types, p);
-  {
-    const StopFn run_stop = [&budget] { return budget.must_stop(); };
-    if (blocks_complete) rep.lower_bounds.per_day = per_day_bound(types, blocks, p, &run_stop);
-  }
-  {
-    const StopFn run_stop = [&budget] { return budget.must_stop(); };
-    rep.lower_bounds.path_cover = path_cover_bound(types, p, &run_stop);
-  }
+  const StopFn run_stop = [&budget] { return budget.must_stop(); };  // the run's deadline, not the phase's
+  if (blocks_complete) rep.lower_bounds.per_day = per_day_bound(types, blocks, p, &run_stop);
+  rep.lower_bounds.path_cover = path_cover_bound(types, p, &run_stop);
   rep.lower_bounds.rest_concurrency = rest_concurrency_bound(types, p);
   best_bound = std::max({rep.lower_bounds.hours, rep.lower_bounds.per_day, rep.lower_bounds.path_cover,
                          rep.lower_bounds.rest_concurrency});
@@ -327,18 +320,18 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   start_phase(Phase::Phase1);
   const int per_round = std::max(1, std::min(cfg.cg_columns_per_round, kColumnsPerRound));
   // lower_bounds.lp only when every component's LP converged under exact pricing (the LP optimum,
-  // certified by its duals); otherwise a positive dual bound of every component is reported under
-  // its own name (lagrangian), never as "lp".
+  // certified by its duals); otherwise the sum of the components' dual bounds (each valid, 0
+  // where nothing was proved) is reported under its own name (lagrangian), never as "lp".
   int lp_bound_sum = 0, dual_bound_sum = 0;
-  double lp_value_sum = 0, dual_value_sum = 0;
-  bool lp_converged_all = true, dual_all = true;
+  double lp_value_sum = 0;
+  bool lp_converged_all = true;
   for (size_t ci = 0; ci < comps.size(); ++ci) {
     const Component& comp = comps[ci];
     CompState& st = cs[ci];
     // Nothing to do (count certified), or a DP too large even in coarse quanta (dense weeks):
     // this component keeps its first plan for the LNS, which prices only small neighbourhoods.
     if (count_certified_early || !st.pricer->tractable()) {
-      lp_converged_all = dual_all = false;
+      lp_converged_all = false;
       continue;
     }
     std::vector<int> dem;
@@ -368,9 +361,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
     lp_bound_sum += certified ? st.bound : 0;
     lp_value_sum += certified ? cr.lp_value : 0.0;
     dual_bound_sum += st.bound;
-    dual_value_sum += cr.dual_bound;
     lp_converged_all = lp_converged_all && certified;
-    dual_all = dual_all && (certified || cr.dual_bound > 0);
     if (cr.stopped) safety_net = safety_net || !budget.cancelled();
     if (budget.cancelled()) break;
   }
@@ -383,8 +374,7 @@ PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   } else {
     rep.lower_bounds.lp.reset();
     rep.lower_bounds.lp_value.reset();
-    if (dual_all && dual_bound_sum > 0) rep.lower_bounds.lagrangian = dual_bound_sum;
-    (void)dual_value_sum;
+    if (dual_bound_sum > 0) rep.lower_bounds.lagrangian = dual_bound_sum;
   }
   best_bound = std::max(best_bound, dual_bound_sum);
   // Per-component targets: the component LP bounds (other bounds are global).

@@ -25,6 +25,7 @@
 #include "solver/driver_master.hpp"
 #include "solver/flow.hpp"
 #include "solver/integer.hpp"
+#include "solver/locks.hpp"
 #include "solver/pricing.hpp"
 #include "solver/run_report.hpp"
 
@@ -860,6 +861,44 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   DriverMaster master(demand, slack_cost, capacity);
   const long nrows = ntypes + nclasses;
 
+  // Locks cost nothing (locks.hpp): the plan of the same pool without the locks, its rosters
+  // re-dealt so that every lock holds. Its bounds hold here too (a lock only restricts), and a
+  // re-dealt plan as good as the unlocked one needs no column generation.
+  bool locks_free = false;
+  if (any_lock && !budget.should_stop()) {
+    SolveRequest free_req = req;
+    free_req.locks.clear();
+    free_req.time_limit_seconds = std::max(0.1, kForecastShare * budget.seconds_left_in_run());
+    SolveControl fc;
+    fc.cancel = control.cancel;
+    const PlanReport fr = solve_driver_mode(free_req, fc);
+    if (std::find(fr.reason_codes.begin(), fr.reason_codes.end(), "TIME_LIMIT_REACHED") != fr.reason_codes.end())
+      safety_net = true;
+    rep.stats.columns_generated += fr.stats.columns_generated;
+    rep.stats.lp_iterations += fr.stats.lp_iterations;
+    const LowerBounds& fb = fr.lower_bounds;
+    for (auto [mine, theirs] : {std::pair{&rep.lower_bounds.lp, &fb.lp}, std::pair{&rep.lower_bounds.lagrangian, &fb.lagrangian}})
+      if (theirs->has_value() && theirs->value() > mine->value_or(-1)) *mine = *theirs;
+    if (fb.lp == rep.lower_bounds.lp) rep.lower_bounds.lp_value = fb.lp_value;
+    best_bound = std::max({best_bound, fb.lp.value_or(0), fb.lagrangian.value_or(0)});
+    if (fb.uncovered_tours.value_or(0) > uncovered_bound) {
+      uncovered_bound = *fb.uncovered_tours;
+      uncovered_name = fb.uncovered_tours_name;
+    }
+    if (fr.audit.ok && (fr.status == "OK" || fr.status == "INFEASIBLE")) {
+      HonouredLocks h = honour_locks(fr.plan, tours, drivers, req.locks, p);
+      if (dbg) std::fprintf(stderr, "[dm] locks: unlocked %zu rosters %zu uncovered; matched %d pinned %d dropped %d t=%.2f\n",
+                            fr.plan.rosters.size(), fr.plan.unassigned.size(), h.matched, h.pinned, h.rosters_dropped, budget.elapsed());
+      if (offer(std::move(h.plan), Phase::Phase1)) {
+        DmScore unlocked;
+        unlocked.uncovered = static_cast<int>(fr.plan.unassigned.size());
+        unlocked.drivers = fr.kpis.drivers_total;
+        locks_free = best_score.uncovered <= unlocked.uncovered &&
+                     (best_score.uncovered < unlocked.uncovered || best_score.drivers <= unlocked.drivers);
+      }
+    }
+  }
+
   // Stability candidate: the previous plan projected on this week — each previous driver's tours
   // that still exist, rebuilt in time order and kept only where the reason-code checks allow them
   // (every prefix of a valid block is valid), then gap-filled. Offered like any plan, it wins only
@@ -1266,7 +1305,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
     return out;
   };
   bool phase2_timeout = false;
-  if (!(best_plan && good_enough(best_score))) {
+  if (!(best_plan && (locks_free || good_enough(best_score)))) {
     const CgOut root = run_cg_on(master, all_pricers, cfg.cg_max_rounds, kCgIterationsPerRow * nrows + kIterationsBase,
                                  kLagrangianGap, false);
     if (root.stopped && !budget.cancelled()) safety_net = true;
@@ -1416,7 +1455,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
 
   // ----------------------------------------------------------------------------- phase 2
   start_phase(Phase::Phase2);
-  if (!(best_plan && good_enough(best_score))) {
+  if (!(best_plan && (locks_free || good_enough(best_score)))) {
     // Dive: fix columns with x ≥ 1 at their floor, else round the largest fractional one up;
     // demand and class capacity shrink; re-price on the residual; repeat.
     const long dive_iterations = kDiveIterationsPerRow * nrows + kIterationsBase;
@@ -1656,7 +1695,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
     };
     long checks = 0;
     DmScore cur = score_plan(plan);
-    for (int round = 0; round < kReduceRounds && cur.uncovered == 0 && cur.drivers > best_bound && !any_lock; ++round) {
+    for (int round = 0; round < kReduceRounds && cur.uncovered == 0 && cur.drivers > best_bound && !locks_free; ++round) {
       if (budget.should_stop()) {
         safety_net = safety_net || !budget.cancelled();
         break;
@@ -1668,6 +1707,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
       bool reduced = false;
       for (int w = 0; w < std::min<int>(kReduceTargets, static_cast<int>(weak.size())) && !reduced && checks < kReduceChecks; ++w) {
         const int target = weak[static_cast<size_t>(w)].second;
+        if (has_lock[static_cast<size_t>(driver_of_id(plan.rosters[static_cast<size_t>(target)].driver_id))]) continue;
         std::vector<Roster> rs = plan.rosters;  // working copy
         std::vector<int> pending = tours_of(rs[static_cast<size_t>(target)]);
         rs[static_cast<size_t>(target)].blocks.clear();
@@ -1694,7 +1734,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
           for (int a = 0; a < static_cast<int>(rs.size()) && !placed && checks < kReduceChecks; ++a) {
             const std::vector<int> la = tours_of(rs[static_cast<size_t>(a)]);
             for (int x : la) {
-              if (placed || tours[static_cast<size_t>(x)].day != day) continue;
+              if (placed || tours[static_cast<size_t>(x)].day != day || lock_owner[static_cast<size_t>(x)] >= 0) continue;
               std::vector<int> na;
               for (int y : la)
                 if (y != x) na.push_back(y);

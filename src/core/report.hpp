@@ -2,6 +2,8 @@
 // Everything a solve returns (api.md §4): the plan plus status, KPIs, bounds, audit, timing,
 // reason codes and the effective configuration. Written by io/plan_json, produced by solver/solve.
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,7 +48,29 @@ struct DriverModeReport {
   int locks_kept = 0;
   int previous_assignments = -1;  // -1: no previous plan given
   int kept_assignments = 0;       // previous (driver, tour) pairs also in this plan
+  std::vector<Lock> locks;        // as requested: the plan and every export mark these tours
   std::string error;              // why the request could not be solved (e.g. an impossible lock)
+};
+
+// The ids of the tours the request locked (the plan and exports mark them).
+inline std::set<std::string> locked_tour_ids(const DriverModeReport& dm) {
+  std::set<std::string> out;
+  for (const Lock& l : dm.locks) out.insert(l.tour_ids.begin(), l.tour_ids.end());
+  return out;
+}
+
+// A re-plan's call list (dispatch.md §2): who must be told what changed after frozen_until.
+struct DriverChange {
+  std::string driver_id, name;
+  std::vector<std::string> gained, lost;  // tour ids, in tour order
+};
+struct ChangeReport {
+  std::string base_run_id;         // empty when the base came as a plan
+  Minutes frozen_until = 0;        // week-linear
+  int frozen_tours = 0;            // tours starting before frozen_until (kept with their base driver)
+  int drivers_affected = 0;        // drivers whose roster after frozen_until differs from the base
+  int assignments_changed = 0;     // unfrozen tours whose driver differs from the base (new tours count)
+  std::vector<DriverChange> per_driver;  // affected drivers, in pool order
 };
 
 struct PlanReport {
@@ -66,6 +90,7 @@ struct PlanReport {
   double time_limit_seconds = 30;
   SolveStats stats;
   DriverModeReport driver_mode;
+  std::optional<ChangeReport> changes;  // re-plans only
 };
 
 }  // namespace so

@@ -1,6 +1,7 @@
 #pragma once
 // CSV exports of a plan (domain.md §12). Deterministic: rows in plan order (canonical driver
 // order after canonicalize_plan), blocks by day, tours in block order; LF line ends.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,10 @@ namespace so {
 // brackets (`04:45-09:15/09:45-14:15 [2er-regular]`), an empty day `-`; Stunden with a decimal
 // POINT and two decimals (`49.50`: unambiguous for scripts; German spreadsheets import it
 // as text-free numbers with "decimal separator ." set); Typ `FTE` (work >= fte_min_hours) or `PT`.
-std::string roster_matrix_csv(const Plan& plan, const std::vector<Tour>& tours, const Policy& policy = {});
+// Locked tours are marked "(fest)"; with a re-plan's changes a last column "Änderung" lists
+// each driver's gained (+) and lost (−) tours.
+std::string roster_matrix_csv(const Plan& plan, const std::vector<Tour>& tours, const Policy& policy = {},
+                              const std::set<std::string>& locked = {}, const ChangeReport* changes = nullptr);
 // The Fahrer cell is the driver's name when it has one (driver mode), else the id. The report
 // form in driver mode lists only drivers with work and takes missing names from the pool.
 std::string roster_matrix_csv(const PlanReport& report, const std::vector<Tour>& tours);

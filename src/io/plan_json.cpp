@@ -1,5 +1,6 @@
 #include "io/plan_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -20,16 +21,19 @@ double round_to(double v, int decimals) {
 
 json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-json tours_json(const Block& b, const std::vector<Tour>& tours) {
+json tours_json(const Block& b, const std::vector<Tour>& tours, const std::set<std::string>& locked) {
   json out = json::array();
   for (int t : b.tours) {
     const Tour& tour = tours.at(static_cast<size_t>(t));
-    out.push_back({{"id", tour.id}, {"start_time", format_hhmm(tour.start)}, {"end_time", format_hhmm(tour.end)}});
+    json o = {{"id", tour.id}, {"start_time", format_hhmm(tour.start)}, {"end_time", format_hhmm(tour.end)}};
+    if (locked.count(tour.id)) o["locked"] = true;  // dispatch.md §1: only locked tours carry the key
+    out.push_back(std::move(o));
   }
   return out;
 }
 
-json block_json(const std::string& driver_id, const Block& b, const std::vector<Tour>& tours) {
+json block_json(const std::string& driver_id, const Block& b, const std::vector<Tour>& tours,
+                const std::set<std::string>& locked) {
   json j;
   j["block_id"] = driver_id + "-" + std::string(day_short_name(b.day));
   j["day"] = std::string(day_short_name(b.day));
@@ -45,7 +49,7 @@ json block_json(const std::string& driver_id, const Block& b, const std::vector<
     j["span_minutes"] = e - s;
   }
   j["work_minutes"] = block_work(b, tours);
-  j["tours"] = tours_json(b, tours);
+  j["tours"] = tours_json(b, tours, locked);
   return j;
 }
 
@@ -111,6 +115,24 @@ json driver_mode_json(const PlanReport& r, int drivers_used) {
           {"error", or_null(dm.error)}};
 }
 
+// A week-linear minute as {"day": "Wed", "time": "00:00"} (dispatch.md §2).
+json week_time_json(Minutes m) {
+  const int day = std::clamp(static_cast<int>(m / kMinutesPerDay), 0, kDaysPerWeek - 1);
+  return {{"day", std::string(day_short_name(day))}, {"time", format_hhmm(m - day * kMinutesPerDay)}};
+}
+
+json changes_json(const ChangeReport& c) {
+  json per = json::array();
+  for (const DriverChange& d : c.per_driver)
+    per.push_back({{"driver_id", d.driver_id}, {"name", or_null(d.name)}, {"gained", d.gained}, {"lost", d.lost}});
+  return {{"base_run_id", or_null(c.base_run_id)},
+          {"frozen_until", week_time_json(c.frozen_until)},
+          {"frozen_tours", c.frozen_tours},
+          {"drivers_affected", c.drivers_affected},
+          {"assignments_changed", c.assignments_changed},
+          {"per_driver", std::move(per)}};
+}
+
 json pairs_object(const std::vector<std::pair<std::string, std::string>>& pairs) {
   json o = json::object();
   for (const auto& [k, v] : pairs) o[k] = v;
@@ -156,6 +178,7 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
   j["status"] = r.status;
   j["solution_signature"] = r.solution_signature;
   const bool driver_mode = r.driver_mode.enabled;
+  const std::set<std::string> locked = locked_tour_ids(r.driver_mode);
   json drivers = json::array();
   int drivers_used = 0;
   for (const Roster& ro : r.plan.rosters) {
@@ -177,7 +200,7 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
     json blocks = json::array();
     for (const Block& b : ro.blocks) {
       if (!b.tours.empty()) ++days;
-      blocks.push_back(block_json(ro.driver_id, b, tours));
+      blocks.push_back(block_json(ro.driver_id, b, tours, locked));
     }
     d["days_worked"] = days;
     d["blocks"] = std::move(blocks);
@@ -203,6 +226,7 @@ json plan_report_to_json(const PlanReport& r, const std::vector<Tour>& tours) {
   }
   j["unassigned_tours"] = std::move(un);
   if (driver_mode) j["driver_mode"] = driver_mode_json(r, drivers_used);
+  if (r.changes) j["changes"] = changes_json(*r.changes);
   j["kpis"] = kpis_json(r.kpis);
   const LowerBounds& lb = r.lower_bounds;
   j["lower_bounds"] = {{"hours", lb.hours},

@@ -44,12 +44,14 @@ struct TourRow {
   std::string id;
   int day = kNoDay;
   std::string start, end, driver, block_id, block_type;
+  bool locked = false;
   Minutes start_min = 0, end_min = 0;  // for the canonical order; end > start (crossing midnight adds a day)
 };
 
 struct Model {
   std::vector<DriverRow> drivers;
   std::vector<TourRow> tours;
+  bool any_locked = false;
   json plan;  // the source, for the Kennzahlen sheet
 };
 
@@ -114,9 +116,11 @@ Model model_from_plan(const json& plan) {
         tr.driver = row.id;
         tr.block_id = text_of(b, "block_id");
         tr.block_type = type;
+        tr.locked = t.is_object() && t.value("locked", false);
+        m.any_locked = m.any_locked || tr.locked;
         set_order_keys(tr);
         if (!windows.empty()) windows += "/";
-        windows += tr.start + "-" + tr.end;
+        windows += tr.start + "-" + tr.end + (tr.locked ? " (fest)" : "");
         m.tours.push_back(std::move(tr));
       }
       if (day == kNoDay || windows.empty()) continue;
@@ -268,8 +272,11 @@ void write_driver_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
 }
 
 void write_tour_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
-  SheetWriter w(workbook_add_worksheet(wb, "Touren"), 7);
-  w.header({"Tour", "Tag", "Start", "Ende", "Fahrer", "Block", "Blocktyp"}, f.header);
+  const int cols = m.any_locked ? 8 : 7;
+  SheetWriter w(workbook_add_worksheet(wb, "Touren"), cols);
+  std::vector<std::string> head = {"Tour", "Tag", "Start", "Ende", "Fahrer", "Block", "Blocktyp"};
+  if (m.any_locked) head.emplace_back("Fest");
+  w.header(head, f.header);
   int row = 1;
   for (const TourRow& t : m.tours) {
     w.text(row, 0, t.id);
@@ -279,10 +286,32 @@ void write_tour_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
     w.text(row, 4, t.driver);
     w.text(row, 5, t.block_id);
     w.text(row, 6, t.block_type, fill_format(f, t.block_type));
+    if (m.any_locked) w.text(row, 7, t.locked ? "ja" : "");
     ++row;
   }
   worksheet_freeze_panes(w.sheet(), 1, 0);
-  worksheet_autofilter(w.sheet(), 0, 0, static_cast<lxw_row_t>(std::max(0, row - 1)), 6);
+  worksheet_autofilter(w.sheet(), 0, 0, static_cast<lxw_row_t>(std::max(0, row - 1)), static_cast<lxw_col_t>(cols - 1));
+  w.finish();
+}
+
+// A re-plan's call list (dispatch.md §2): one row per affected driver.
+void write_changes_sheet(lxw_workbook* wb, const Formats& f, const json& changes) {
+  SheetWriter w(workbook_add_worksheet(wb, "\xC3\x84nderungen"), 4);
+  w.header({"Fahrer", "Name", "Neu \xC3\xBCbernommen", "Abgegeben"}, f.header);
+  auto ids = [](const json& list) {
+    std::string out;
+    for (const json& t : list) out += (out.empty() ? "" : ", ") + (t.is_string() ? t.get<std::string>() : t.dump());
+    return out;
+  };
+  int row = 1;
+  for (const json& d : array_of(changes, "per_driver")) {
+    w.text(row, 0, text_of(d, "driver_id"));
+    w.text(row, 1, text_of(d, "name"));
+    w.text(row, 2, ids(array_of(d, "gained")));
+    w.text(row, 3, ids(array_of(d, "lost")));
+    ++row;
+  }
+  worksheet_freeze_panes(w.sheet(), 1, 0);
   w.finish();
 }
 
@@ -471,6 +500,7 @@ std::string roster_xlsx_from_plan_json(const json& plan) {
   write_roster_sheet(wb, f, m);
   write_driver_sheet(wb, f, m);
   write_tour_sheet(wb, f, m);
+  if (plan.contains("changes") && plan["changes"].is_object()) write_changes_sheet(wb, f, plan["changes"]);
   write_kpi_sheet(wb, f, m);
 
   if (lxw_error err = workbook_close(wb); err != LXW_NO_ERROR)

@@ -286,6 +286,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   rep.driver_mode.enabled = true;
   rep.driver_mode.drivers = drivers;
   for (const Lock& l : req.locks) rep.driver_mode.locks_requested += static_cast<int>(l.tour_ids.size());
+  rep.driver_mode.locks = req.locks;
   rep.driver_mode.previous_assignments = req.previous.empty() ? -1 : static_cast<int>(req.previous.size());
 
   const Minutes fte_minutes = hours_to_minutes_threshold(p.fte_min_hours);

@@ -260,7 +260,7 @@ TEST_F(CliTest, SolveWithDriversAssignsOnlyToThePoolAndExplainsUncoveredTours) {
   std::ifstream tin(tours);
   std::string header;
   std::getline(tin, header);
-  EXPECT_EQ(header, "driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes");
+  EXPECT_EQ(header, "driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes;locked;changed_from");
 
   // Give Anna ADR: everything is covered, exit 0, and the plan validates.
   std::string pool2 = write("pool2.csv", "id,name,qualifications\nD1,Anna Adler,ADR|KRAN\nD2,Ben Berg,\n");

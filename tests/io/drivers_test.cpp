@@ -564,10 +564,25 @@ TEST(CsvDriverMode, RosterMatrixShowsNamesAndToursCsvReasons) {
             "Berta;06:00-10:00/10:30-14:30 [2er-regular];-;-;-;-;-;-;8.00;PT\n");
   std::string t = tours_csv(r, tours);
   EXPECT_EQ(t,
-            "driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes\n"
-            "D2;Berta;Mon;D2-Mon;2er-regular;T1;06:00;10:00;\n"
-            "D2;Berta;Mon;D2-Mon;2er-regular;T2;10:30;14:30;\n"
-            ";;Tue;;unassigned;T3;06:00;10:00;DRIVER_QUALIFICATION_MISSING|NO_AVAILABLE_DRIVER\n");
+            "driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes;locked;changed_from\n"
+            "D2;Berta;Mon;D2-Mon;2er-regular;T1;06:00;10:00;;;\n"
+            "D2;Berta;Mon;D2-Mon;2er-regular;T2;10:30;14:30;;;\n"
+            ";;Tue;;unassigned;T3;06:00;10:00;DRIVER_QUALIFICATION_MISSING|NO_AVAILABLE_DRIVER;;\n");
+  // A locked tour and a re-plan's changes are marked in both exports (dispatch.md §1, §2).
+  {
+    PlanReport lr = r;
+    lr.driver_mode.locks = {Lock{"D2", {"T2"}}};
+    ChangeReport c;
+    c.per_driver = {DriverChange{"D1", "Anna", {}, {"T1"}}, DriverChange{"D2", "Berta", {"T1", "X9"}, {}}};
+    lr.changes = c;
+    const std::string lm = roster_matrix_csv(lr, tours);
+    EXPECT_NE(lm.find(";Typ;\xC3\x84nderung\n"), std::string::npos) << lm;
+    EXPECT_NE(lm.find("06:00-10:00/10:30-14:30 (fest) [2er-regular]"), std::string::npos) << lm;
+    EXPECT_NE(lm.find(";PT;+T1 +X9\n"), std::string::npos) << lm;
+    const std::string lt = tours_csv(lr, tours);
+    EXPECT_NE(lt.find("T1;06:00;10:00;;;D1\n"), std::string::npos) << lt;
+    EXPECT_NE(lt.find("T2;10:30;14:30;;yes;\n"), std::string::npos) << lt;
+  }
   // Forecast mode: the per-tour CSV keeps its header and the matrix shows ids.
   r.driver_mode = DriverModeReport{};
   r.plan.rosters[0].driver_name.clear();

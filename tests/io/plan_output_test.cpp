@@ -281,3 +281,48 @@ TEST(CsvExport, FieldsWithSeparatorsAreQuoted) {
 
 }  // namespace
 }  // namespace so
+
+namespace so {
+namespace {
+
+// Locked tours carry "locked": true (only they do); a re-plan carries its "changes" object.
+TEST(PlanJson, LockedToursAndChanges) {
+  PlanReport r = small_report();
+  r.driver_mode.enabled = true;
+  r.driver_mode.locks = {Lock{"D001", {"T2"}}};
+  ChangeReport c;
+  c.base_run_id = "run-base";
+  c.frozen_until = 2 * 1440 + 6 * 60;
+  c.frozen_tours = 3;
+  c.drivers_affected = 2;
+  c.assignments_changed = 1;
+  c.per_driver = {DriverChange{"D002", "", {"T4"}, {}}};
+  r.changes = c;
+  const nlohmann::json j = plan_report_to_json(r, small_tours());
+  int locked = 0;
+  for (const auto& d : j["drivers"])
+    for (const auto& b : d["blocks"])
+      for (const auto& t : b["tours"])
+        if (t.contains("locked")) {
+          EXPECT_EQ(t["id"], "T2");
+          EXPECT_EQ(t["locked"], true);
+          ++locked;
+        }
+  EXPECT_EQ(locked, 1);
+  const nlohmann::json& ch = j["changes"];
+  EXPECT_EQ(ch["base_run_id"], "run-base");
+  EXPECT_EQ(ch["frozen_until"], (nlohmann::json{{"day", "Wed"}, {"time", "06:00"}}));
+  EXPECT_EQ(ch["frozen_tours"], 3);
+  EXPECT_EQ(ch["drivers_affected"], 2);
+  EXPECT_EQ(ch["assignments_changed"], 1);
+  EXPECT_EQ(ch["per_driver"][0]["driver_id"], "D002");
+  EXPECT_EQ(ch["per_driver"][0]["gained"], nlohmann::json::array({"T4"}));
+  EXPECT_TRUE(ch["per_driver"][0]["name"].is_null());
+  // Without locks or changes, neither key appears.
+  const nlohmann::json plain = plan_report_to_json(small_report(), small_tours());
+  EXPECT_FALSE(plain.contains("changes"));
+  EXPECT_EQ(plain.dump().find("\"locked\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace so

@@ -440,3 +440,39 @@ TEST(XlsxExport, DriverModeShowsNamesAndPoolFigures) {
 
 }  // namespace
 }  // namespace so
+
+namespace so {
+namespace {
+
+// Locked tours are marked in the matrix and the tour sheet; a re-plan adds its call list.
+TEST(XlsxExport, LockedToursAndReplanChanges) {
+  Fixture f = small_week();
+  f.report.driver_mode.enabled = true;
+  f.report.driver_mode.locks = {Lock{"D002", {"T0007"}}};
+  ChangeReport c;
+  c.frozen_until = 2 * 1440;
+  c.drivers_affected = 2;
+  c.per_driver = {DriverChange{"D001", "Anna", {"T0006"}, {}}, DriverChange{"D002", "Bernd", {}, {"T0006", "T0005"}}};
+  f.report.changes = c;
+  const Workbook wb(roster_xlsx(f.report, f.tours));
+  EXPECT_EQ(wb.sheet_names, (std::vector<std::string>{"Schichtplan", "Fahrer", "Touren", "\xC3\x84nderungen", "Kennzahlen"}));
+  const auto matrix = wb.sheet(1);
+  EXPECT_EQ(text(matrix, "B3"), "06:00-10:30 (fest)/11:00-15:30");
+  const auto tours = wb.sheet(3);
+  EXPECT_EQ(text(tours, "H1"), "Fest");
+  int locked_rows = 0;
+  for (int r = 2; r <= 11; ++r)
+    if (text(tours, "H" + std::to_string(r)) == "ja") {
+      ++locked_rows;
+      EXPECT_EQ(text(tours, "A" + std::to_string(r)), "T0007");
+    }
+  EXPECT_EQ(locked_rows, 1);
+  const auto changes = wb.sheet(4);
+  EXPECT_EQ(text(changes, "A2") + ";" + text(changes, "B2") + ";" + text(changes, "C2"), "D001;Anna;T0006");
+  EXPECT_EQ(text(changes, "A3") + ";" + text(changes, "D3"), "D002;T0006, T0005");
+  EXPECT_FALSE(changes.count("D2"));  // nothing lost: an empty cell
+  EXPECT_FALSE(changes.count("C3"));
+}
+
+}  // namespace
+}  // namespace so

@@ -13,6 +13,7 @@
 #include "core/block.hpp"
 #include "core/driver.hpp"
 #include "core/reasons.hpp"
+#include "io/changes_json.hpp"
 #include "io/drivers.hpp"
 #include "io/csv_export.hpp"
 #include "io/errors.hpp"
@@ -217,6 +218,60 @@ int run_solve(const SolveArgs& args) {
     else {
       print_summary(args.forecast, req.tours, report);
       if (report.driver_mode.enabled || !req.drivers.empty()) print_driver_mode_summary(req.tours, report);
+    }
+    return report.status == "OK" && report.audit.ok ? kExitOk : kExitFailed;
+  });
+}
+
+// The call list of a re-plan, one line per affected driver.
+void print_changes(const std::vector<Tour>& tours, const ChangeReport& c) {
+  (void)tours;
+  std::printf("  re-plan       : frozen until %s, %d frozen tours; %d drivers affected, %d assignments changed\n",
+              (std::string(day_short_name(std::min(6, c.frozen_until / kMinutesPerDay))) + " " +
+               format_hhmm(c.frozen_until % kMinutesPerDay)).c_str(),
+              c.frozen_tours, c.drivers_affected, c.assignments_changed);
+  for (const DriverChange& d : c.per_driver)
+    std::printf("    %-10s %-20s +[%s] -[%s]\n", d.driver_id.c_str(), d.name.c_str(), joined(d.gained, " ").c_str(),
+                joined(d.lost, " ").c_str());
+}
+
+int run_replan(const ReplanArgs& args) {
+  return guarded([&] {
+    Forecast forecast = read_forecast_file(args.forecast);
+    for (const auto& w : forecast.warnings)
+      std::fprintf(stderr, "warning: %s: %s\n", args.forecast.c_str(), w.message.c_str());
+    DriverInput in = read_driver_input_file(args.drivers);
+    if (in.drivers.empty()) throw InputError::whole(args.drivers, "no drivers in the file", {}, "at least one driver");
+    if (auto bad = check_drivers(in.drivers)) throw InputError::whole(args.drivers, *bad);
+    const std::vector<PreviousAssignment> base = read_previous_file(args.base);
+    const ReplanBody body = read_changes_file(args.changes);
+    ApplyResult applied = apply_changes(forecast.tours, in.drivers, base, body.frozen_until, body.changes);
+    if (!applied.week) throw InputError::whole(applied.error.rfind("base plan", 0) == 0 ? args.base : args.changes, applied.error);
+    ReplanWeek& w = *applied.week;
+    SolveRequest req;
+    req.tours = std::move(w.tours);
+    req.drivers = std::move(w.drivers);
+    req.locks = std::move(w.frozen);
+    req.policy = policy_or_default(args.policy);
+    req.config = config_from_environment();
+    req.config_report.effective_hash = effective_config_hash(req.config, req.policy);
+    req.seed = args.seed;
+    req.time_limit_seconds = args.time_limit;
+    req.run_id = "cli";
+    req.replan = ReplanSpec{"", body.frozen_until, std::move(w.base), std::move(w.cancelled)};
+    if (auto bad = check_drivers(req.drivers)) throw InputError::whole(args.changes, *bad);
+    if (auto bad = check_lock_feasibility(req.locks, req.drivers, req.tours, req.policy))
+      throw InputError::whole(args.base, "the frozen part of the base plan breaks a rule: " + *bad);
+    PlanReport report = solve(req);
+    if (!args.out.empty()) write_file_atomically(args.out, plan_report_to_json(report, req.tours).dump(2) + "\n");
+    if (!args.roster.empty()) write_file_atomically(args.roster, roster_matrix_csv(report, req.tours));
+    if (!args.tours_csv.empty()) write_file_atomically(args.tours_csv, tours_csv(report, req.tours));
+    if (!args.xlsx.empty()) write_file_atomically(args.xlsx, roster_xlsx(report, req.tours));
+    if (args.json) std::cout << plan_report_to_json(report, req.tours).dump(2) << "\n";
+    else {
+      print_summary(args.forecast, req.tours, report);
+      print_driver_mode_summary(req.tours, report);
+      if (report.changes) print_changes(req.tours, *report.changes);
     }
     return report.status == "OK" && report.audit.ok ? kExitOk : kExitFailed;
   });

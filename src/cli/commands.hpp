@@ -23,6 +23,14 @@ struct SolveArgs {
   // --locks / --previous replace what the drivers file carries.
   std::string drivers, locks, previous;
 };
+// `replan FORECAST --drivers POOL --base PLAN.json --changes CHANGES.json` (dispatch.md §2).
+struct ReplanArgs {
+  std::string forecast, drivers, base, changes, policy;
+  uint64_t seed = 42;
+  double time_limit = 30;
+  std::string out, roster, tours_csv, xlsx;
+  bool json = false;
+};
 // `diagnose FORECAST --drivers FILE`: per tour, the blocks and drivers that could take it.
 struct DiagnoseArgs {
   std::string forecast, drivers, policy;
@@ -44,6 +52,7 @@ struct ServeArgs {
 
 int run_solve(const SolveArgs& args);
 int run_validate(const ValidateArgs& args);
+int run_replan(const ReplanArgs& args);
 int run_diagnose(const DiagnoseArgs& args);
 int run_bounds(const BoundsArgs& args);
 int run_serve(const ServeArgs& args);

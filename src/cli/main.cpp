@@ -1,4 +1,4 @@
-// shift-optimizer command line: solve | validate | diagnose | bounds | serve.
+// shift-optimizer command line: solve | replan | validate | diagnose | bounds | serve.
 // Exit codes: 0 ok, 1 audit failed / infeasible, 2 bad input or usage.
 #include <CLI/CLI.hpp>
 
@@ -34,6 +34,23 @@ int main(int argc, char** argv) {
                     "driver mode: the driver pool, CSV or JSON (a JSON {\"drivers\",\"locks\",\"previous_plan\"} too)");
   solve->add_option("--locks", solve_args.locks, "driver mode: locked assignments JSON [{\"driver_id\",\"tour_ids\"}]");
   solve->add_option("--previous", solve_args.previous, "driver mode: a previous plan JSON (keep its assignments where possible)");
+
+  so::cli::ReplanArgs replan_args;
+  auto* replan = app.add_subcommand("replan", "Re-plan a published plan around the week's changes (sick drivers, tours added, cancelled, re-timed)");
+  replan->add_option("forecast", replan_args.forecast, "the base week's forecast file")->required();
+  replan->add_option("--drivers", replan_args.drivers, "the driver pool of the base plan, CSV or JSON")->required();
+  replan->add_option("--base", replan_args.base, "the base plan JSON (as written by solve --out or the API)")->required();
+  replan->add_option("--changes", replan_args.changes,
+                     "the call list JSON {\"frozen_until\": {\"day\",\"time\"}, \"changes\": {…}}")->required();
+  replan->add_option("--policy", replan_args.policy, "rule policy (file, inline JSON or profile name)");
+  replan->add_option("--seed", replan_args.seed, "random seed (default 42)");
+  replan->add_option("--time-limit", replan_args.time_limit, "wall-clock budget in seconds (1–600, default 30)")
+      ->check(CLI::Range(1.0, 600.0));
+  replan->add_option("--out", replan_args.out, "write the new plan JSON (with its \"changes\") here");
+  replan->add_option("--roster", replan_args.roster, "write the roster matrix CSV here");
+  replan->add_option("--tours-csv", replan_args.tours_csv, "write the per-tour CSV here");
+  replan->add_option("--xlsx", replan_args.xlsx, "write the Excel workbook (with the sheet Änderungen) here");
+  replan->add_flag("--json", replan_args.json, "print the plan JSON instead of the summary");
 
   so::cli::DiagnoseArgs diagnose_args;
   auto* diagnose = app.add_subcommand("diagnose", "Driver mode: per tour, how many blocks and drivers could take it (no solving)");
@@ -78,6 +95,7 @@ int main(int argc, char** argv) {
 
   if (*solve) return so::cli::run_solve(solve_args);
   if (*validate) return so::cli::run_validate(validate_args);
+  if (*replan) return so::cli::run_replan(replan_args);
   if (*diagnose) return so::cli::run_diagnose(diagnose_args);
   if (*bounds) return so::cli::run_bounds(bounds_args);
   if (*serve) return so::cli::run_serve(serve_args);

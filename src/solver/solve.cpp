@@ -22,6 +22,7 @@
 #include "solver/budget.hpp"
 #include "solver/colgen.hpp"
 #include "solver/driver_mode.hpp"
+#include "solver/replan.hpp"
 #include "solver/integer.hpp"
 #include "solver/lns.hpp"
 #include "solver/pricing.hpp"
@@ -77,6 +78,7 @@ struct CompState {
 
 PlanReport solve(const SolveRequest& req, const SolveControl& control) {
   // Driver mode (domain.md §7) validates the same way and more (drivers, locks).
+  if (req.replan) return solve_replan(req, control);
   if (!req.drivers.empty()) return solve_driver_mode(req, control);
   Budget budget(req.time_limit_seconds, control.cancel);
   budget.reserve_for_answer(kAnswerSecondsPerTour * static_cast<double>(req.tours.size()));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/changes.hpp"
 #include "core/driver.hpp"
 #include "core/policy.hpp"
 #include "core/report.hpp"
@@ -28,6 +29,8 @@ struct SolveRequest {
   std::vector<Driver> drivers;
   std::vector<Lock> locks;                     // tours pinned to drivers
   std::vector<PreviousAssignment> previous;    // optional previous plan (stability)
+  // Re-planning (dispatch.md §2): set -> solve_replan; `locks` then hold the frozen assignments.
+  std::optional<ReplanSpec> replan;
 };
 
 struct ProgressEvent {

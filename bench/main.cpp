@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "core/policy.hpp"
+#include "core/changes.hpp"
+#include "io/drivers.hpp"
 #include "io/forecast.hpp"
 #include "instance_gen.hpp"
 #include "solver/solve.hpp"
@@ -38,6 +40,9 @@ struct Instance {
   so::Policy policy;
   double time_limit = 30;
   std::function<std::vector<so::Driver>()> drivers = {};  // driver mode when set (issue 6)
+  // Locks / re-plans (issue 11): turns the plain request into the measured one; its own solves
+  // (the base plan the locks or changes come from) are not timed.
+  std::function<void(so::SolveRequest&)> prepare = {};
 };
 
 // One run's figures, passed from the child process as one text line.
@@ -51,6 +56,7 @@ struct RunResult {
   bool audit = false;
   std::string signature, codes;
   int uncovered = -1, uncovered_bound = -1;  // driver mode only
+  std::string extra = "-";                   // locks kept, re-plan figures (no spaces)
 };
 
 std::string serialize(const RunResult& r) {
@@ -58,7 +64,7 @@ std::string serialize(const RunResult& r) {
   o << r.status << ' ' << r.tours << ' ' << r.drivers << ' ' << r.pt << ' ' << r.lb << ' ' << r.lp << ' '
     << (r.lb_name.empty() ? "-" : r.lb_name) << ' ' << r.gap << ' ' << r.first << ' ' << r.best << ' ' << r.total
     << ' ' << r.wall << ' ' << r.maxrss_kb << ' ' << r.audit << ' ' << r.signature << ' '
-    << (r.codes.empty() ? "-" : r.codes) << ' ' << r.uncovered << ' ' << r.uncovered_bound;
+    << (r.codes.empty() ? "-" : r.codes) << ' ' << r.uncovered << ' ' << r.uncovered_bound << ' ' << r.extra;
   return o.str();
 }
 
@@ -66,7 +72,7 @@ RunResult deserialize(const std::string& line) {
   RunResult r;
   std::istringstream i(line);
   if (i >> r.status >> r.tours >> r.drivers >> r.pt >> r.lb >> r.lp >> r.lb_name >> r.gap >> r.first >> r.best >>
-      r.total >> r.wall >> r.maxrss_kb >> r.audit >> r.signature >> r.codes >> r.uncovered >> r.uncovered_bound)
+      r.total >> r.wall >> r.maxrss_kb >> r.audit >> r.signature >> r.codes >> r.uncovered >> r.uncovered_bound >> r.extra)
     r.ok = true;
   return r;
 }
@@ -79,6 +85,7 @@ RunResult run_once(const Instance& inst) {
   req.time_limit_seconds = inst.time_limit;
   req.run_id = "bench";
   if (inst.drivers) req.drivers = inst.drivers();
+  if (inst.prepare) inst.prepare(req);
   const auto t0 = std::chrono::steady_clock::now();
   so::PlanReport rep = so::solve(req);
   r.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -98,6 +105,11 @@ RunResult run_once(const Instance& inst) {
     r.uncovered = static_cast<int>(rep.plan.unassigned.size());
     r.uncovered_bound = rep.lower_bounds.uncovered_tours.value_or(-1);
   }
+  if (rep.driver_mode.locks_requested > 0)
+    r.extra = "locks_kept=" + std::to_string(rep.driver_mode.locks_kept) + "/" + std::to_string(rep.driver_mode.locks_requested);
+  if (rep.changes)
+    r.extra = "affected=" + std::to_string(rep.changes->drivers_affected) + ",changed=" +
+              std::to_string(rep.changes->assignments_changed) + ",frozen=" + std::to_string(rep.changes->frozen_tours);
   r.signature = rep.solution_signature.empty() ? "-" : rep.solution_signature.substr(7, 12);
   for (const auto& c : rep.reason_codes) {
     if (!r.codes.empty()) r.codes += ',';
@@ -289,6 +301,71 @@ int main(int argc, char** argv) {
     refmix.drivers = [] { return so::bench::driver_pool(160, true); };
     all.push_back(refmix);
   }
+  // Locks and re-planning (issue 11). The base plan comes from the same pool, unlocked.
+  {
+    const std::string examples = std::string(SO_SOURCE_DIR) + "/examples/";
+    auto base_plan = [](const so::SolveRequest& req) {
+      so::SolveRequest b = req;
+      b.locks.clear();
+      return so::solve(b).plan;
+    };
+    // Ten whole rosters (every 14th) locked to the drivers of the rosters seven places on.
+    auto lock_rosters = [base_plan](so::SolveRequest& req) {
+      const so::Plan plan = base_plan(req);
+      const size_t n = plan.rosters.size();
+      for (size_t k = 0; k < 10 && k * 14 < n; ++k) {
+        const so::Roster& r = plan.rosters[k * 14];
+        so::Lock l{plan.rosters[(k * 14 + 7) % n].driver_id, {}};
+        for (const so::Block& b : r.blocks)
+          for (int t : b.tours) l.tour_ids.push_back(req.tours[static_cast<size_t>(t)].id);
+        req.locks.push_back(std::move(l));
+      }
+    };
+    // The driver with the most Wed–Sat tours off sick from Wed 00:00 (dispatch.md §2).
+    auto sick_from_wednesday = [base_plan](so::SolveRequest& req) {
+      const so::Plan plan = base_plan(req);
+      std::string sick;
+      size_t most = 0;
+      std::vector<so::PreviousAssignment> base;
+      for (const so::Roster& r : plan.rosters) {
+        size_t n = 0;
+        for (const so::Block& b : r.blocks) {
+          if (b.day >= 2 && b.day <= 5) n += b.tours.size();
+          for (int t : b.tours) base.push_back({r.driver_id, req.tours[static_cast<size_t>(t)].id});
+        }
+        if (n > most) most = n, sick = r.driver_id;
+      }
+      const so::Minutes wed = so::week_minute(2, 0);
+      so::ReplanChanges c;
+      c.driver_unavailable = {{sick, wed, so::week_minute(6, 23 * 60 + 59), "sick"}};
+      so::ApplyResult a = so::apply_changes(req.tours, req.drivers, base, wed, c);
+      req.tours = a.week->tours;
+      req.drivers = a.week->drivers;
+      req.locks = a.week->frozen;
+      req.replan = so::ReplanSpec{"bench-base", wed, a.week->base, a.week->cancelled};
+    };
+    auto demo_pool = [examples] { return so::read_drivers_file(examples + "demo_drivers.csv"); };
+    auto demo_week = [examples] { return so::read_forecast_file(examples + "demo_week.csv").tours; };
+    Instance demo_lock{"lock-demo-F010", "demo week, bundled pool, lock F010: T0001+T0063 (the issue's Monday 2er)", demo_week, def};
+    demo_lock.drivers = demo_pool;
+    demo_lock.prepare = [](so::SolveRequest& req) { req.locks = {so::Lock{"F010", {"T0001", "T0063"}}}; };
+    all.push_back(demo_lock);
+    Instance ref_lock{"lock-ref-10-rosters", "forecast_input.csv, 145 generic drivers, 10 whole rosters of the unlocked plan locked to 10 other drivers",
+                      file("forecast_input.csv"), def};
+    ref_lock.drivers = [] { return so::bench::driver_pool(145); };
+    ref_lock.prepare = lock_rosters;
+    all.push_back(ref_lock);
+    Instance demo_sick{"replan-demo-sick", "demo week, bundled pool: the driver with the most Wed–Sat tours sick from Wed 00:00",
+                       demo_week, def};
+    demo_sick.drivers = demo_pool;
+    demo_sick.prepare = sick_from_wednesday;
+    all.push_back(demo_sick);
+    Instance ref_sick{"replan-ref-sick", "forecast_input.csv, 145 generic drivers: the driver with the most Wed–Sat tours sick from Wed 00:00",
+                      file("forecast_input.csv"), def};
+    ref_sick.drivers = [] { return so::bench::driver_pool(145); };
+    ref_sick.prepare = sick_from_wednesday;
+    all.push_back(ref_sick);
+  }
   if (!skip_x20) all.push_back({"reference-x20", "each slot count ×20 (27,700 tours)", scaled("forecast_input.csv", 20), def, 600});
 
   std::ostringstream md;
@@ -332,7 +409,7 @@ int main(int argc, char** argv) {
        << fmt(a.maxrss_kb / 1024.0, 0) << " | "
        << (a.uncovered >= 0 ? std::to_string(a.uncovered) + " (" + std::to_string(a.uncovered_bound) + ")" : "–")
        << " | " << a.status << (a.audit ? "" : " AUDIT-FAIL") << " "
-       << (a.codes == "-" ? "" : a.codes) << " | ";
+       << (a.codes == "-" ? "" : a.codes) << (a.extra == "-" ? "" : " " + a.extra) << " | ";
     if (stable)
       md << "yes";
     else

@@ -309,6 +309,9 @@ json drivers_preview_json(std::string_view body, std::string_view content_type) 
   // Locks travel in a JSON drivers file ({"drivers":[…],"locks":[…]}); checked against the tours at run time.
   json locks = json::array();
   for (const Lock& l : in.locks) locks.push_back({{"driver_id", l.driver_id}, {"tour_ids", l.tour_ids}});
+  // A previous plan in the file travels with the run too (issue 11: it was silently dropped).
+  json previous = json::array();
+  for (const PreviousAssignment& a : in.previous) previous.push_back({{"driver_id", a.driver_id}, {"tour_id", a.tour_id}});
   json list = json::array();
   std::map<std::string, int> quals;
   std::array<int, kDaysPerWeek> per_day{};
@@ -330,7 +333,9 @@ json drivers_preview_json(std::string_view body, std::string_view content_type) 
     days.push_back({{"day", std::string(day_short_name(i))}, {"drivers", per_day[static_cast<size_t>(i)]}});
   return json{{"drivers", drivers.size()}, {"drivers_json", list},     {"locks", locks.size()},
               {"locks_json", locks},       {"qualifications", q},      {"available_per_day", days},
-              {"with_limits", with_limits}, {"contracts", contracts}};
+              {"with_limits", with_limits}, {"contracts", contracts},
+              {"previous_assignments", previous.size()},
+              {"previous_json", in.has_previous ? json{{"assignments", previous}} : json(nullptr)}};
 }
 
 PreviewAnswer drivers_preview_answer(std::string_view body, std::string_view content_type) {

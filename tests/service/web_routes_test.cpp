@@ -291,6 +291,24 @@ TEST(DriversPreview, JsonFileWithLocks) {
   ASSERT_EQ(a.status, 200) << a.body.dump();
   EXPECT_EQ(a.body["locks"], 1);
   EXPECT_EQ(a.body["locks_json"], json::parse(R"([{"driver_id":"F1","tour_ids":["T0001"]}])"));
+  EXPECT_TRUE(a.body["previous_json"].is_null());
+}
+
+// Issue 11: a previous_plan inside the drivers file was silently dropped; the preview now hands
+// it back so the page sends it with the run.
+TEST(DriversPreview, JsonFileWithPreviousPlan) {
+  const PreviewAnswer a = drivers_preview_answer(
+      R"({"drivers":[{"id":"F1"},{"id":"F2"}],
+          "previous_plan":{"drivers":[{"driver_id":"F2","blocks":[{"day":"Mon","tours":[{"id":"T0001"},{"id":"T0002"}]}]}]}})",
+      "application/json");
+  ASSERT_EQ(a.status, 200) << a.body.dump();
+  EXPECT_EQ(a.body["previous_assignments"], 2);
+  EXPECT_EQ(a.body["previous_json"],
+            json::parse(R"({"assignments":[{"driver_id":"F2","tour_id":"T0001"},{"driver_id":"F2","tour_id":"T0002"}]})"));
+  // What the page sends back as the run's previous_plan reads back to the same pairs.
+  std::vector<JsonProblem> problems;
+  EXPECT_EQ(previous_from_json(a.body["previous_json"], problems).size(), 2u);
+  EXPECT_TRUE(problems.empty());
 }
 
 TEST(DriversPreview, ErrorsNameTheLineOrTheProblem) {

@@ -19,6 +19,7 @@ export function driverModeBody() {
   if (!pool || !pool.drivers) return {};
   const body = { drivers: pool.drivers_json };
   if (pool.locks_json && pool.locks_json.length) body.locks = pool.locks_json;
+  if (pool.previous_json) body.previous_plan = pool.previous_json;
   return body;
 }
 
@@ -100,6 +101,10 @@ function render() {
     el('dd', { id: 'drivers-days' }, pool.available_per_day.map((d) => `${dayShort(d.day)} ${num(d.drivers)}`).join(' · ')),
     el('dt', {}, t('drivers.limits')), el('dd', {}, num(pool.with_limits)));
   if (pool.locks) facts.append(el('dt', {}, t('drivers.locks')), el('dd', { id: 'drivers-locks' }, num(pool.locks)));
+  if (pool.previous_assignments) {
+    facts.append(el('dt', {}, t('drivers.previous')),
+                 el('dd', { id: 'drivers-previous' }, num(pool.previous_assignments)));
+  }
   box.append(facts);
   renderDiagnostics(box);
 }

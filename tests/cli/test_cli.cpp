@@ -424,4 +424,65 @@ TEST_F(CliTest, OneLockOnTheDemoWeekNeverDuplicatesATour) {
   for (const auto& [tour, who] : holders) EXPECT_EQ(who.size(), 1u) << tour << " is on " << who.size() << " drivers";
   EXPECT_EQ(holders["T0001"], std::vector<std::string>{"F010"});
   EXPECT_EQ(holders["T0063"], std::vector<std::string>{"F010"});
+  // The lock costs nothing (dispatch.md §1): 80 drivers, everything covered, the tours marked.
+  EXPECT_EQ(j["status"], "OK");
+  EXPECT_EQ(j["kpis"]["drivers_total"], 80);
+  int marked = 0;
+  for (const auto& d : j["drivers"])
+    for (const auto& b : d["blocks"])
+      for (const auto& t : b["tours"]) marked += t.value("locked", false);
+  EXPECT_EQ(marked, 2);
+}
+
+// Re-planning (dispatch.md §2) as a dispatcher runs it: solve, then replan around a sick driver.
+TEST_F(CliTest, ReplanAroundASickDriverOnTheDemoWeek) {
+  const std::string pool = std::string(SO_SOURCE_DIR) + "/examples/demo_drivers.csv";
+  const std::string base = (dir / "base.json").string();
+  ASSERT_EQ(run("solve " + demo() + " --drivers " + pool + " --out " + base).exit_code, 0);
+  const std::string changes = write("changes.json", R"({"frozen_until": {"day": "Wed", "time": "00:00"},
+    "changes": {"driver_unavailable": [{"driver_id": "F003", "from": {"day": "Wed", "time": "00:00"},
+                                        "to": {"day": "Sun", "time": "23:59"}, "reason": "sick"}],
+                "tours_added": [{"id": "X1", "day": "Thu", "start_time": "06:00", "end_time": "10:30"}]}})");
+  const std::string out = (dir / "new.json").string();
+  const std::string xlsx = (dir / "new.xlsx").string();
+  CmdResult r = run("replan " + demo() + " --drivers " + pool + " --base " + base + " --changes " + changes +
+                    " --out " + out + " --xlsx " + xlsx + " --time-limit 10");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("re-plan       : frozen until Wed 00:00"), std::string::npos) << r.output;
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(out));
+  EXPECT_TRUE(j["audit"]["ok"].get<bool>());
+  const nlohmann::json& c = j["changes"];
+  EXPECT_EQ(c["frozen_until"], (nlohmann::json{{"day", "Wed"}, {"time", "00:00"}}));
+  EXPECT_GE(c["drivers_affected"].get<int>(), 2);
+  bool sick_listed = false;
+  std::set<std::string> gained;
+  for (const auto& d : c["per_driver"]) {
+    if (d["driver_id"] == "F003") {
+      sick_listed = true;
+      EXPECT_TRUE(d["gained"].empty());
+    }
+    for (const auto& t : d["gained"]) gained.insert(t.get<std::string>());
+  }
+  EXPECT_TRUE(sick_listed);
+  EXPECT_TRUE(gained.count("X1"));
+  // F003 keeps Mon/Tue and drives nothing from Wednesday on.
+  for (const auto& d : j["drivers"]) {
+    if (d["driver_id"] != "F003") continue;
+    for (const auto& blk : d["blocks"]) EXPECT_TRUE(blk["day"] == "Mon" || blk["day"] == "Tue") << blk.dump();
+  }
+  EXPECT_TRUE(fs::file_size(xlsx) > 0);
+  // Bad changes: exit 2 naming the item.
+  const std::string unknown = write("bad1.json", R"({"frozen_until": {"day": "Wed", "time": "00:00"},
+    "changes": {"driver_unavailable": [{"driver_id": "F999", "from": {"day": "Wed", "time": "00:00"}, "to": {"day": "Thu", "time": "00:00"}}]}})");
+  r = run("replan " + demo() + " --drivers " + pool + " --base " + base + " --changes " + unknown);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown driver 'F999'"), std::string::npos) << r.output;
+  const std::string frozen = write("bad2.json", R"({"frozen_until": {"day": "Wed", "time": "00:00"}, "changes": {"tours_cancelled": ["T0001"]}})");
+  r = run("replan " + demo() + " --drivers " + pool + " --base " + base + " --changes " + frozen);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("tour 'T0001' (Mon"), std::string::npos) << r.output;
+  const std::string typo = write("bad3.json", R"({"frozen_until": {"day": "Wed", "time": "00:00"}, "changes": {"tours_canceled": ["T0500"]}})");
+  r = run("replan " + demo() + " --drivers " + pool + " --base " + base + " --changes " + typo);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unknown change 'tours_canceled'"), std::string::npos) << r.output;
 }

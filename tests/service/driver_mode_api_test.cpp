@@ -133,8 +133,8 @@ TEST(DriverModeApi, RunsServeDriverModeDocumentsAndALockIsKept) {
   ASSERT_TRUE(t);
   ASSERT_EQ(t->status, 200);
   EXPECT_EQ(t->body.substr(0, t->body.find('\n')), "driver;driver_name;day;block_id;block_type;tour_id;start;end;reason_codes;locked;changed_from");
-  EXPECT_NE(t->body.find("D2;Ben Berg;Wed;D2-Wed;1er;T4;07:00;11:00;\n"), std::string::npos) << t->body;
-  EXPECT_NE(t->body.find(";;Tue;;unassigned;T3;06:00;10:00;DRIVER_QUALIFICATION_MISSING|NO_AVAILABLE_DRIVER\n"),
+  EXPECT_NE(t->body.find("D2;Ben Berg;Wed;D2-Wed;1er;T4;07:00;11:00;;yes;\n"), std::string::npos) << t->body;
+  EXPECT_NE(t->body.find(";;Tue;;unassigned;T3;06:00;10:00;DRIVER_QUALIFICATION_MISSING|NO_AVAILABLE_DRIVER;;\n"),
             std::string::npos)
       << t->body;
   auto m = c.Get(("/api/v1/runs/" + id + "/export/roster.csv").c_str());

@@ -147,6 +147,14 @@ class Finder {
   const Roster* roster(const Slot& s) const {
     return s.roster < 0 ? nullptr : &plan_.rosters[static_cast<size_t>(s.roster)];
   }
+  // Identical tours (same day, times, location, qualifications): handing one over to take the
+  // other changes nothing but instance numbers (it is the direct move of T to the receiver).
+  bool interchangeable(int a, int b) const {
+    const Tour& x = ctx_.tours[static_cast<size_t>(a)];
+    const Tour& y = ctx_.tours[static_cast<size_t>(b)];
+    return x.day == y.day && x.start == y.start && x.end == y.end && x.location == y.location &&
+           x.required_qualifications == y.required_qualifications;
+  }
   bool frozen(int t) const {
     return ctx_.frozen_until && ctx_.tours[static_cast<size_t>(t)].week_start() < *ctx_.frozen_until;
   }
@@ -249,7 +257,7 @@ class Finder {
       const Roster* rd = roster(s);
       for (const Block& b : rd->blocks)
         for (int x : b.tours) {
-          if (x == tour_ || frozen(x) || !locked_to(x).empty()) continue;
+          if (x == tour_ || frozen(x) || !locked_to(x).empty() || interchangeable(x, tour_)) continue;
           Roster rest = without(*rd, x, ctx_);
           Take tk = take(s, &rest, tour_);
           if (tk.ok) pairs.push_back({tk, s.order, x});

@@ -10,7 +10,8 @@
 //  2. One ejection: a driver D with work who can take T after handing ONE of their tours X to a
 //     driver E with work who can take X directly (E may be T's current driver, judged without
 //     T). Ranked like the direct ones by D's change and headroom; per D the best-ranked X, per X
-//     the best-ranked E. Frozen tours and locked tours are never handed over; an unused
+//     the best-ranked E. Frozen tours, locked tours and tours identical to T (same day, times,
+//     location, qualifications: a hand-over that only renumbers) are never handed over; an unused
 //     driver is never the receiver (that would be a new driver: ask for it directly).
 // T's current driver is never a candidate. Each candidate names the resulting block type of its
 // day and its weekly work, the moves that realize it (in order, ready for /check), and whether

@@ -28,8 +28,6 @@ double round_to(double v, int decimals) {
   return r == 0.0 ? 0.0 : r;
 }
 
-std::string q(const std::string& s) { return "'" + printable_value(s) + "'"; }
-
 json day_json(int day) { return day >= 0 && day < kDaysPerWeek ? json(std::string(day_short_name(day))) : json(nullptr); }
 
 json violation_json(const Violation& v) {
@@ -79,12 +77,12 @@ void read_frozen(const json& report, RunContext& ctx) {
     const json& f = report[section].value("frozen_until", json());
     if (!f.is_object() || !f.contains("day") || !f["day"].is_string()) continue;
     const std::string day_text = f["day"].get<std::string>();
-    auto day = day_text.size() <= 12 ? parse_day(day_text) : std::nullopt;
-    std::optional<Minutes> time = Minutes{0};
-    if (f.contains("time") && f["time"].is_string()) time = parse_hhmm(f["time"].get<std::string>());
-    if (!day || !time) continue;
-    ctx.frozen_until = week_minute(*day, *time);
-    ctx.frozen_until_json = {{"day", std::string(day_short_name(*day))}, {"time", format_hhmm(*time)}};
+    const int day = day_text.size() <= 12 ? parse_day(day_text).value_or(-1) : -1;
+    Minutes time = 0;
+    if (f.contains("time")) time = f["time"].is_string() ? parse_hhmm(f["time"].get<std::string>()).value_or(-1) : -1;
+    if (day < 0 || time < 0) continue;
+    ctx.frozen_until = week_minute(day, time);
+    ctx.frozen_until_json = {{"day", std::string(day_short_name(day))}, {"time", format_hhmm(time)}};
     return;
   }
 }
@@ -210,7 +208,8 @@ ContextResult load_run_context(const std::string& id, RunStore& store, RunManage
                                RunContextCache& cache) {
   if (auto live = runs.live(id); live && !live->finished())
     return {nullptr, http_error(409, "run '" + id + "' is " + live->status() + "; its plan can be edited once it has finished")};
-  if (auto c = cache.get(id)) return {c, std::nullopt};
+  // A cached context stands for the run only while the run is stored (retention may remove it).
+  if (auto c = cache.get(id); c && store.get(id)) return {c, std::nullopt};
   auto stored = store.get(id, true);
   if (!stored) return {nullptr, http_error(404, "run '" + id + "' not found")};
   auto plan_text = store.document(id, RunDocument::Plan);
@@ -243,7 +242,9 @@ ContextResult load_run_context(const std::string& id, RunStore& store, RunManage
   ctx->request = std::move(parsed.solve->request);
   ctx->input_format = parsed.solve->input_format;
   ctx->input_text = stored->input_json.empty() ? solve_input_json(ctx->request).dump() : std::move(stored->input_json);
-  ctx->plan_json = json::parse(*plan_text, nullptr, false);
+  const json plan_json = json::parse(*plan_text, nullptr, false);
+  if (!plan_json.is_object()) return {nullptr, http_error(409, "run '" + id + "': its stored plan is not a JSON object")};
+  ctx->plan_kpis = plan_json.value("kpis", json::object());
   // Only a few values of the report (a full parse would cost more than the rest of the load).
   json report = json::object();
   {
@@ -257,11 +258,11 @@ ContextResult load_run_context(const std::string& id, RunStore& store, RunManage
     report["lower_bounds"]["best_name"] = value(3);
   }
   try {
-    ctx->plan = plan_from_json(ctx->plan_json, ctx->request.tours, "plan of run " + id);
+    ctx->plan = plan_from_json(plan_json, ctx->request.tours, "plan of run " + id);
   } catch (const std::exception& e) {
     return {nullptr, http_error(409, "run '" + id + "': its stored plan does not match its input (" + e.what() + ")")};
   }
-  ctx->lower_bounds = lower_bounds_from(ctx->plan_json, report);
+  ctx->lower_bounds = lower_bounds_from(plan_json, report);
   read_frozen(report, *ctx);
   for (int i = 0; i < static_cast<int>(ctx->request.tours.size()); ++i)
     ctx->tour_index.emplace(ctx->request.tours[static_cast<size_t>(i)].id, i);
@@ -818,7 +819,8 @@ json compare_json(const RunContext& a, const RunContext& b) {
 
   // 2. KPIs as each plan reports them.
   json kpis = json::object();
-  const json ka = a.plan_json.value("kpis", json::object()), kb = b.plan_json.value("kpis", json::object());
+  const json& ka = a.plan_kpis;
+  const json& kb = b.plan_kpis;
   std::set<std::string> kpi_names;
   for (const json* k : {&ka, &kb})
     for (auto it = k->begin(); it != k->end(); ++it) kpi_names.insert(it.key());

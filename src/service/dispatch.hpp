@@ -30,7 +30,7 @@ struct RunContext {
   SolveRequest request;      // tours, policy, drivers, locks, config: the run's effective input
   std::string input_format;  // json | csv
   std::string input_text;    // that input as a POST /runs body (solve_input_json), JSON text
-  nlohmann::json plan_json;  // the stored plan document
+  nlohmann::json plan_kpis;  // the stored plan's "kpis" object, as reported
   Plan plan;
   LowerBounds lower_bounds;
   std::optional<Minutes> frozen_until;  // week-linear, from the report's changes / edit

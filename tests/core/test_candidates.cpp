@@ -112,6 +112,27 @@ TEST(Candidates, OneEjectionNamesTheHandOverAndComesAfterTheDirectOnes) {
   }
 }
 
+TEST(Candidates, NoHandOverOfATourIdenticalToTheOneAskedAbout) {
+  Week w;
+  w.work("D001", Wed, {"06:00", "10:30"}, One);  // T0001: the tour asked about
+  w.work("D002", Mon, {"06:00", "10:30"}, One);  // T0002
+  w.work("D002", Wed, {"06:00", "10:30"}, One);  // T0003: identical to T0001
+  w.work("D003", Wed, {"07:00", "11:30"}, One);  // T0004: overlaps, and differs
+  w.work("D003", Thu, {"06:00", "10:30"}, One);  // T0005
+  Policy p;
+  const EditContext ctx{w.tours, p, kNoDrivers, kNoLocks, std::nullopt};
+  const CandidateList l = find_candidates(0, w.plan, ctx, 10);
+  // D002 handing T0003 to D001 to take T0001 would only renumber two identical tours; D003 handing
+  // T0004 to D001 is a real exchange.
+  ASSERT_EQ(l.ejection_found, 1) << l.candidates.size();
+  const Candidate& e = l.candidates.back();
+  EXPECT_EQ(e.driver_id, "D003");
+  ASSERT_TRUE(e.handover);
+  EXPECT_EQ(w.tours[static_cast<size_t>(e.handover->tour)].id, "T0004");
+  EXPECT_EQ(e.handover->to_driver, "D001");
+  EXPECT_TRUE(audit_after(w.plan, e, ctx).ok);
+}
+
 TEST(Candidates, AnOwnerLeftBrokenMakesNoCandidateClean) {
   Week w;
   w.work("D001", Mon, {"06:00", "09:00", "09:30", "12:00", "12:30", "15:00"}, Three);  // T0002 in the middle

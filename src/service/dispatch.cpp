@@ -428,7 +428,8 @@ json check_json(const RunContext& ctx, const EditCheck& c, const Edits& edits) {
           {"frozen_until", ctx.frozen_until_json}};
 }
 
-SavedVersion save_edit(RunStore& store, const RunContext& ctx, const EditCheck& c, const EditBody& body) {
+SavedVersion save_edit(RunStore& store, const RunContext& ctx, const EditCheck& c, const EditBody& body,
+                       RunContextCache& cache) {
   const SolveRequest& req = ctx.request;
   const bool driver_mode = ctx.driver_mode();
   PlanReport rep;
@@ -533,6 +534,18 @@ SavedVersion save_edit(RunStore& store, const RunContext& ctx, const EditCheck& 
   f.roster_csv = docs.roster_csv;
   f.tours_csv = docs.tours_csv;
   store.insert_finished(row, f);
+
+  // The version's context is the source's input with the edited plan: no need to read it back.
+  auto next = std::make_shared<RunContext>(ctx);
+  row.request_body.clear();
+  row.input_json.clear();
+  next->run = std::move(row);
+  next->summary = std::move(view);
+  next->plan = rep.plan;
+  next->audit = rep.audit;
+  next->kpis = rep.kpis;
+  next->plan_kpis = json::parse(docs.plan_json).value("kpis", json::object());
+  cache.put(rep.run_id, std::move(next));
   return {rep.run_id, status};
 }
 
@@ -772,7 +785,8 @@ void diff_section(const json& a, const json& b, const char* section, const std::
     item["unit"] = unit ? json(unit) : (unit_b ? json(unit_b) : json(nullptr));
     if (va.is_number() && vb.is_number()) {
       const double d = vb.get<double>() - va.get<double>();
-      item["delta"] = d;
+      if (va.is_number_integer() && vb.is_number_integer()) item["delta"] = vb.get<long long>() - va.get<long long>();
+      else item["delta"] = d;
       if (unit || unit_b) {
         const bool minutes = name.ends_with("_minutes");
         item["delta_text"] = (d > 0 ? "+" : (d < 0 ? "-" : "")) + hours_text(std::abs(minutes ? d / 60.0 : d));

@@ -89,7 +89,9 @@ struct SavedVersion {
   std::string run_id;
   std::string status;
 };
-SavedVersion save_edit(RunStore& store, const RunContext& ctx, const EditCheck& check, const EditBody& body);
+// The new version's context goes into `cache` (it is usually checked again right away).
+SavedVersion save_edit(RunStore& store, const RunContext& ctx, const EditCheck& check, const EditBody& body,
+                       RunContextCache& cache);
 
 // GET /runs/{id}/tours/{tour_id}/candidates.
 nlohmann::json candidates_json(const RunContext& ctx, const CandidateList& list, size_t limit);

@@ -453,7 +453,15 @@ void RunManager::execute(const std::shared_ptr<Run>& run) {
                       report.status, report.kpis.drivers_total, report.lower_bounds.best, wall,
                       report.solution_signature);
   auto shared = std::make_shared<const PlanReport>(std::move(report));
+  const size_t tours = spec->request.tours.size();
   finish_run(run, status, reason, shared, have_docs ? &docs : nullptr);
+  if (on_finished_) {
+    try {
+      on_finished_(run->id(), status, tours);
+    } catch (const std::exception& e) {
+      service_log()->warn("run {}: after-finish hook failed: {}", run->id(), e.what());
+    }
+  }
 }
 
 void RunManager::finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,

@@ -125,6 +125,12 @@ class RunManager {
 
   void start();  // spawns the workers
 
+  // Called on the worker thread after a solve has finished and been stored, with its final status
+  // and tour count (the service prepares what the dispatcher routes need). Set before start();
+  // exceptions are logged and ignored.
+  using FinishedHook = std::function<void(const std::string& run_id, const std::string& status, size_t tours)>;
+  void set_on_finished(FinishedHook hook) { on_finished_ = std::move(hook); }
+
   enum class SubmitError { None, QueueFull, ShuttingDown };
   struct Submitted {
     std::shared_ptr<Run> run;
@@ -164,6 +170,7 @@ class RunManager {
   ServiceMetrics& metrics_;
   SolveFunction solve_;
   DocumentRenderer render_;
+  FinishedHook on_finished_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

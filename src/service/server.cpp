@@ -255,8 +255,11 @@ struct Service::Impl {
   std::vector<Route> routes;
   std::unique_ptr<ServiceMetrics> metrics;
   std::unique_ptr<RunStore> store;
+  // Finished runs the dispatcher routes work on (service/dispatch.hpp); declared before `runs`,
+  // whose workers fill it, so it outlives them.
+  RunContextCache contexts{8};
+  static constexpr size_t kWarmContextMaxTours = 5000;  // larger weeks are read back on first use
   std::unique_ptr<RunManager> runs;
-  RunContextCache contexts{8};  // finished runs the dispatcher routes work on (service/dispatch.hpp)
   httplib::Server http;
   std::thread listen_thread, drain_thread;
   std::atomic<bool> ready{false}, shutting_down{false}, http_stopping{false}, started{false};
@@ -702,7 +705,7 @@ struct Service::Impl {
     if (check.applied.error) return send_error(res, edit_error_answer(*check.applied.error));
     json answer = check_json(ctx, check, body.edits);
     if (!body.save) return send_json(res, 200, answer);
-    const SavedVersion saved = save_edit(*store, ctx, check, body);
+    const SavedVersion saved = save_edit(*store, ctx, check, body, contexts);
     const std::string url = "/api/v1/runs/" + saved.run_id;
     answer["run_id"] = saved.run_id;
     answer["status"] = saved.status;
@@ -979,6 +982,12 @@ struct Service::Impl {
     runs = std::make_unique<RunManager>(
         RunManagerOptions{opt.max_concurrent_runs, opt.max_queued_runs}, *store, *metrics, solve,
         [](const PlanReport& r, const std::vector<Tour>& t) { return render_documents(r, t); });
+    // A finished plan is usually looked at and edited next: read it back for the dispatcher routes
+    // now, on the worker, so the first check or candidates call is as fast as the next ones.
+    runs->set_on_finished([this](const std::string& id, const std::string& status, size_t tours) {
+      if (status == "COMPLETED" && tours <= kWarmContextMaxTours)
+        load_run_context(id, *store, *runs, opt.solver_defaults, contexts);
+    });
     runs->start();
     setup_http();
     if (opt.port == 0) {

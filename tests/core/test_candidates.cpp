@@ -172,7 +172,9 @@ TEST(Candidates, FrozenAndLockedToursGetNone) {
   EXPECT_TRUE(l.candidates.empty());
   // A locked tour is never handed over either: F1 cannot give T0001 away to take T0002.
   for (const Candidate& c : find_candidates(1, w.plan, locked_ctx, 10).candidates)
-    if (c.handover) EXPECT_NE(c.handover->tour, 0);
+    if (c.handover) {
+      EXPECT_NE(c.handover->tour, 0);
+    }
 }
 
 TEST(Candidates, DriverModeRespectsPersonalLimitsAndOffersIdleDrivers) {

@@ -11,6 +11,7 @@
 #include "io/drivers.hpp"
 #include "io/errors.hpp"
 #include "io/forecast.hpp"
+#include "io/plan_json.hpp"
 #include "io/policy_json.hpp"
 #include "service/util.hpp"
 
@@ -316,6 +317,73 @@ SolveParseResult parse_solve_request(const std::string& content_type, const std:
   finish_config(out, defaults, overrides);
   if (overrides_type_error) out.request.config_report.overrides_rejected.emplace_back("config_overrides", "TYPE_ERROR");
   return {std::move(out), std::nullopt};
+}
+
+namespace {
+
+// Unavailable windows that read back exactly: a window shorter than a day as {day, start, end}
+// (an end clock not after the start is the next day's, as drivers_from_json reads it); a longer
+// one (a re-plan's "off from Wed to Sun") cut at every half day, since a 24-hour piece would have
+// equal clocks.
+json unavailable_json(const std::vector<TimeWindow>& windows) {
+  json out = json::array();
+  auto piece = [&](Minutes s, Minutes e) {
+    const int day = std::clamp(s / kMinutesPerDay, 0, kDaysPerWeek - 1);
+    out.push_back({{"day", std::string(day_short_name(day))},
+                   {"start_time", format_hhmm(s - week_minute(day, 0))},
+                   {"end_time", format_hhmm(e - week_minute(day, 0))}});
+  };
+  for (const TimeWindow& w : windows) {
+    if (w.end - w.start < kMinutesPerDay || w.start < 0) {
+      piece(w.start, w.end);
+      continue;
+    }
+    Minutes s = w.start;
+    while (s < w.end) {
+      const Minutes cut = std::min(w.end, (s / (kMinutesPerDay / 2) + 1) * (kMinutesPerDay / 2));
+      piece(s, cut);
+      s = cut;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+json solve_input_json(const SolveRequest& r) {
+  json tours = json::array();
+  for (const Tour& t : r.tours)
+    tours.push_back({{"id", t.id},
+                     {"day", std::string(day_short_name(t.day))},
+                     {"start_time", format_hhmm(t.start)},
+                     {"end_time", format_hhmm(t.end)},
+                     {"location", t.location},
+                     {"required_qualifications", t.required_qualifications}});
+  json body = {{"tours", std::move(tours)},
+               {"week_start", r.week_start},
+               {"seed", r.seed},
+               {"time_limit_seconds", r.time_limit_seconds},
+               {"policy", policy_to_json(r.policy)},
+               {"config_overrides", applied_overrides_json(r.config_report)},
+               {"effective_config", json::parse(effective_config_json(r.config, r.policy))}};
+  if (!r.drivers.empty()) {
+    json drivers = json::array();
+    for (const Driver& d : r.drivers) {
+      json j = driver_to_json(d);
+      j["unavailable"] = unavailable_json(d.unavailable);
+      drivers.push_back(std::move(j));
+    }
+    body["drivers"] = std::move(drivers);
+    json locks = json::array();
+    for (const Lock& l : r.locks) locks.push_back({{"driver_id", l.driver_id}, {"tour_ids", l.tour_ids}});
+    body["locks"] = std::move(locks);
+    if (!r.previous.empty()) {
+      json a = json::array();
+      for (const PreviousAssignment& p : r.previous) a.push_back({{"driver_id", p.driver_id}, {"tour_id", p.tour_id}});
+      body["previous_plan"] = {{"assignments", std::move(a)}};
+    }
+  }
+  return body;
 }
 
 }  // namespace so

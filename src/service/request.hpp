@@ -63,4 +63,11 @@ SolveParseResult parse_solve_request(const std::string& content_type, const std:
                                      const QueryParams& query, const SolverConfig& defaults,
                                      const std::string& default_week_start);
 
+// The effective solve input as a POST /runs JSON body, whatever form the request came in (a CSV
+// forecast, a re-plan): parse_solve_request of it gives back the same tours, drivers, locks,
+// previous assignments, policy, seed, time limit, week and applied config overrides. It also
+// carries "effective_config" (effective_config_json: every policy rule and tunable as used, the
+// process-wide flags included), which the parser ignores and the run comparison reads.
+nlohmann::json solve_input_json(const SolveRequest& request);
+
 }  // namespace so

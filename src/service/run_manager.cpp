@@ -7,6 +7,7 @@
 
 #include "io/plan_json.hpp"
 #include "service/log.hpp"
+#include "service/request.hpp"
 #include "service/run_store.hpp"
 #include "service/service_metrics.hpp"
 #include "service/util.hpp"
@@ -49,6 +50,8 @@ Run::Run(std::string id, RunSpec spec, std::string created_at)
   time_limit_ = spec_->request.time_limit_seconds;
   week_start_ = spec_->request.week_start;
   input_format_ = spec_->input_format;
+  kind_ = spec_->kind.empty() ? "solve" : spec_->kind;
+  parent_run_id_ = spec_->parent_run_id;
   tours_ = static_cast<int>(spec_->request.tours.size());
   config_ = spec_->request.config_report;
   budget_slices_ = nominal_budget_slices(time_limit_);
@@ -87,6 +90,8 @@ json Run::view_locked() const {
           {"week_start", week_start_},
           {"tours", tours_},
           {"input_format", input_format_},
+          {"kind", kind_},
+          {"parent_run_id", null_if_empty(parent_run_id_)},
           {"budget", {{"time_limit_seconds", time_limit_}, {"slices_s", budget_slices_}}},
           {"progress", progress},
           {"config", config_report_json(config_)},
@@ -208,14 +213,24 @@ RunManager::Submitted RunManager::submit(RunSpec spec) {
     }
     ++reserved_;  // the slot is ours while the request is written to the store
   }
-  auto run = std::make_shared<Run>(id, std::move(spec), now_iso_utc());
   StoredRun stored;
+  try {
+    stored.input_json = solve_input_json(spec.request).dump();
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mu_);
+    --reserved_;
+    throw;
+  }
+  auto run = std::make_shared<Run>(id, std::move(spec), now_iso_utc());
   stored.id = id;
   stored.status = "QUEUED";
   stored.created_at = run->created_at_;
   stored.request_content_type = run->spec_->content_type;
   stored.request_body = run->spec_->body;
   stored.summary_json = run->view().dump();
+  stored.kind = run->kind_;
+  stored.parent_run_id = run->parent_run_id_;
+  stored.week = run->week_start_;
   try {
     store_.insert(stored);
   } catch (const std::exception& e) {
@@ -438,7 +453,15 @@ void RunManager::execute(const std::shared_ptr<Run>& run) {
                       report.status, report.kpis.drivers_total, report.lower_bounds.best, wall,
                       report.solution_signature);
   auto shared = std::make_shared<const PlanReport>(std::move(report));
+  const size_t tours = spec->request.tours.size();
   finish_run(run, status, reason, shared, have_docs ? &docs : nullptr);
+  if (on_finished_) {
+    try {
+      on_finished_(run->id(), status, tours);
+    } catch (const std::exception& e) {
+      service_log()->warn("run {}: after-finish hook failed: {}", run->id(), e.what());
+    }
+  }
 }
 
 void RunManager::finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,

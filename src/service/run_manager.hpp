@@ -38,6 +38,11 @@ struct RunSpec {
   std::string body;          // the request body as received
   std::string input_format;  // json | csv
   std::string correlation_id;
+  // Versions (dispatch.md §5): what made the run and from which run. A re-plan sets
+  // kind = "replan" and parent_run_id = the base run; both are stored, shown in the run view and
+  // in GET /runs/{id}/versions.
+  std::string kind = "solve";  // solve | replan | edit
+  std::string parent_run_id;   // "" for a root solve
 };
 
 // The documents a finished run serves (api.md §3–§4).
@@ -93,6 +98,7 @@ class Run {
   uint64_t seed_ = 42;
   double time_limit_ = 30;
   std::string week_start_, input_format_;
+  std::string kind_, parent_run_id_;
   int tours_ = 0;
   ConfigReport config_;
   int incumbent_ = -1, lower_bound_ = 0;
@@ -118,6 +124,12 @@ class RunManager {
   RunManager& operator=(const RunManager&) = delete;
 
   void start();  // spawns the workers
+
+  // Called on the worker thread after a solve has finished and been stored, with its final status
+  // and tour count (the service prepares what the dispatcher routes need). Set before start();
+  // exceptions are logged and ignored.
+  using FinishedHook = std::function<void(const std::string& run_id, const std::string& status, size_t tours)>;
+  void set_on_finished(FinishedHook hook) { on_finished_ = std::move(hook); }
 
   enum class SubmitError { None, QueueFull, ShuttingDown };
   struct Submitted {
@@ -158,6 +170,7 @@ class RunManager {
   ServiceMetrics& metrics_;
   SolveFunction solve_;
   DocumentRenderer render_;
+  FinishedHook on_finished_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
+#include <utility>
 
 namespace so {
 
@@ -75,7 +77,22 @@ class Tx {
 };
 
 const char* kSummaryColumns = "id, seq, status, reason, created_at, started_at, finished_at, request_content_type, "
-                              "summary_json, events_json";
+                              "summary_json, events_json, parent_run_id, kind, week, scope, publication, "
+                              "published_at, superseded_by";
+constexpr int kSummaryColumnCount = 17;
+
+// Columns added after the first schema (dispatch.md §5), with their definitions: a store file of
+// an older schema gets them at start-up (ALTER TABLE … ADD COLUMN).
+const std::vector<std::pair<const char*, const char*>> kAddedColumns = {
+    {"parent_run_id", "TEXT NOT NULL DEFAULT ''"},
+    {"kind", "TEXT NOT NULL DEFAULT 'solve'"},
+    {"week", "TEXT NOT NULL DEFAULT ''"},
+    {"scope", "TEXT NOT NULL DEFAULT ''"},
+    {"publication", "TEXT NOT NULL DEFAULT ''"},
+    {"published_at", "TEXT NOT NULL DEFAULT ''"},
+    {"superseded_by", "TEXT NOT NULL DEFAULT ''"},
+    {"input_json", "TEXT"},
+};
 
 StoredRun read_summary(const Stmt& s) {
   StoredRun r;
@@ -89,7 +106,29 @@ StoredRun read_summary(const Stmt& s) {
   r.request_content_type = s.col(7);
   r.summary_json = s.col(8);
   r.events_json = s.col(9);
+  r.parent_run_id = s.col(10);
+  r.kind = s.col(11);
+  r.week = s.col(12);
+  r.scope = s.col(13);
+  r.publication = s.col(14);
+  r.published_at = s.col(15);
+  r.superseded_by = s.col(16);
   return r;
+}
+
+void bind_insert(Stmt& s, const StoredRun& run) {
+  s.text(1, run.id)
+      .text(2, run.status)
+      .text(3, run.reason)
+      .text(4, run.created_at)
+      .text(5, run.request_content_type)
+      .text(6, run.request_body)
+      .text(7, run.summary_json.empty() ? "{}" : run.summary_json)
+      .text(8, run.events_json.empty() ? "[]" : run.events_json)
+      .text(9, run.parent_run_id)
+      .text(10, run.kind.empty() ? "solve" : run.kind)
+      .text(11, run.week)
+      .opt_text(12, run.input_json.empty() ? std::nullopt : std::optional<std::string>(run.input_json));
 }
 
 const char* document_column(RunDocument doc) {
@@ -138,6 +177,30 @@ RunStore::RunStore(const std::string& data_dir, int max_stored_runs) : max_store
       " events_json TEXT NOT NULL DEFAULT '[]',"
       " plan_json TEXT, report_json TEXT, canonical_report TEXT, roster_csv TEXT, tours_csv TEXT)");
   exec("CREATE INDEX IF NOT EXISTS runs_status ON runs(status, seq)");
+  migrate();
+  exec("CREATE INDEX IF NOT EXISTS runs_parent ON runs(parent_run_id)");
+  exec("CREATE INDEX IF NOT EXISTS runs_publication ON runs(week, scope, publication)");
+}
+
+void RunStore::migrate() {
+  std::vector<std::string> have;
+  {
+    Stmt s(db_, "PRAGMA table_info(runs)");
+    while (s.step()) have.push_back(s.col(1));
+  }
+  Tx tx(db_);
+  bool added_week = false;
+  for (const auto& [name, definition] : kAddedColumns) {
+    if (std::find(have.begin(), have.end(), name) != have.end()) continue;
+    const std::string sql = std::string("ALTER TABLE runs ADD COLUMN ") + name + " " + definition;
+    exec(sql.c_str());
+    added_week = added_week || std::string(name) == "week";
+  }
+  // Runs of the old schema: their week from the stored status view.
+  if (added_week)
+    exec("UPDATE runs SET week = COALESCE(json_extract(summary_json, '$.week_start'), '') "
+         "WHERE week = '' AND json_valid(summary_json)");
+  tx.commit();
 }
 
 RunStore::~RunStore() {
@@ -176,17 +239,81 @@ void RunStore::insert(const StoredRun& run) {
   Tx tx(db_);
   Stmt s(db_,
          "INSERT INTO runs (id, status, reason, created_at, request_content_type, request_body, summary_json,"
-         " events_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  s.text(1, run.id)
-      .text(2, run.status)
-      .text(3, run.reason)
-      .text(4, run.created_at)
-      .text(5, run.request_content_type)
-      .text(6, run.request_body)
-      .text(7, run.summary_json.empty() ? "{}" : run.summary_json)
-      .text(8, run.events_json.empty() ? "[]" : run.events_json);
+         " events_json, parent_run_id, kind, week, input_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  bind_insert(s, run);
   s.step();
   tx.commit();
+}
+
+void RunStore::insert_finished(const StoredRun& run, const Finish& f) {
+  std::lock_guard lock(mu_);
+  {
+    Tx tx(db_);
+    Stmt s(db_,
+           "INSERT INTO runs (id, status, reason, created_at, request_content_type, request_body, summary_json,"
+           " events_json, parent_run_id, kind, week, input_json, started_at, finished_at, plan_json, report_json,"
+           " canonical_report, roster_csv, tours_csv)"
+           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+    bind_insert(s, run);
+    s.text(13, run.started_at)
+        .text(14, f.finished_at)
+        .opt_text(15, f.plan)
+        .opt_text(16, f.report)
+        .opt_text(17, f.canonical_report)
+        .opt_text(18, f.roster_csv)
+        .opt_text(19, f.tours_csv);
+    s.step();
+    tx.commit();
+  }
+  prune_locked();
+}
+
+std::vector<std::string> RunStore::publish(const std::string& id, const std::string& week, const std::string& scope,
+                                           const std::string& now) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> superseded;
+  Tx tx(db_);
+  {
+    Stmt s(db_, "SELECT id FROM runs WHERE week=?1 AND scope=?2 AND publication='published' AND id<>?3 ORDER BY seq");
+    s.text(1, week).text(2, scope).text(3, id);
+    while (s.step()) superseded.push_back(s.col(0));
+  }
+  {
+    Stmt s(db_,
+           "UPDATE runs SET publication='superseded', superseded_by=?3"
+           " WHERE week=?1 AND scope=?2 AND publication='published' AND id<>?3");
+    s.text(1, week).text(2, scope).text(3, id);
+    s.step();
+  }
+  {
+    Stmt s(db_,
+           "UPDATE runs SET publication='published', published_at=?4, week=?2, scope=?3, superseded_by=''"
+           " WHERE id=?1");
+    s.text(1, id).text(2, week).text(3, scope).text(4, now);
+    s.step();
+  }
+  tx.commit();
+  return superseded;
+}
+
+std::optional<StoredRun> RunStore::published(const std::string& week, const std::string& scope) const {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + kSummaryColumns +
+                    " FROM runs WHERE week=?1 AND scope=?2 AND publication='published' ORDER BY seq DESC LIMIT 1";
+  Stmt s(db_, sql.c_str());
+  s.text(1, week).text(2, scope);
+  if (!s.step()) return std::nullopt;
+  return read_summary(s);
+}
+
+std::vector<StoredRun> RunStore::children(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs WHERE parent_run_id=?1 ORDER BY seq";
+  Stmt s(db_, sql.c_str());
+  s.text(1, id);
+  std::vector<StoredRun> out;
+  while (s.step()) out.push_back(read_summary(s));
+  return out;
 }
 
 void RunStore::mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json) {
@@ -224,10 +351,11 @@ void RunStore::finish(const Finish& f) {
 }
 
 void RunStore::prune_locked() {
-  // Keep the newest max_stored_runs runs; a run still in flight is never deleted.
+  // Keep the newest max_stored_runs runs; a run still in flight, and the published plan of a
+  // week, are never deleted.
   Tx tx(db_);
   Stmt s(db_,
-         "DELETE FROM runs WHERE status NOT IN ('QUEUED','RUNNING') AND seq <= "
+         "DELETE FROM runs WHERE status NOT IN ('QUEUED','RUNNING') AND publication <> 'published' AND seq <= "
          "(SELECT seq FROM runs ORDER BY seq DESC LIMIT 1 OFFSET ?1)");
   s.integer(1, max_stored_runs_);
   s.step();
@@ -236,12 +364,16 @@ void RunStore::prune_locked() {
 
 std::optional<StoredRun> RunStore::get(const std::string& id, bool with_request) const {
   std::lock_guard lock(mu_);
-  std::string sql = std::string("SELECT ") + kSummaryColumns + ", request_body FROM runs WHERE id=?1";
+  std::string sql = std::string("SELECT ") + kSummaryColumns +
+                    (with_request ? ", request_body, input_json" : "") + " FROM runs WHERE id=?1";
   Stmt s(db_, sql.c_str());
   s.text(1, id);
   if (!s.step()) return std::nullopt;
   StoredRun r = read_summary(s);
-  if (with_request) r.request_body = s.col(10);
+  if (with_request) {
+    r.request_body = s.col(kSummaryColumnCount);
+    r.input_json = s.col(kSummaryColumnCount + 1);
+  }
   return r;
 }
 
@@ -252,6 +384,28 @@ std::optional<std::string> RunStore::document(const std::string& id, RunDocument
   s.text(1, id);
   if (!s.step() || s.is_null(0)) return std::nullopt;
   return s.col(0);
+}
+
+std::vector<std::optional<std::string>> RunStore::document_values(const std::string& id, RunDocument doc,
+                                                                   const std::vector<std::string>& paths) const {
+  std::vector<std::optional<std::string>> out(paths.size());
+  if (paths.empty()) return out;
+  std::lock_guard lock(mu_);
+  const std::string col = document_column(doc);
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < paths.size(); ++i)
+    sql += (i ? ", " : "") + std::string("json_quote(json_extract(") + col + ", ?" + std::to_string(i + 2) + "))";
+  sql += " FROM runs WHERE id=?1 AND json_valid(" + col + ")";
+  Stmt s(db_, sql.c_str());
+  s.text(1, id);
+  for (size_t i = 0; i < paths.size(); ++i) s.text(static_cast<int>(i) + 2, paths[i]);
+  if (!s.step()) return out;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (s.is_null(static_cast<int>(i))) continue;
+    std::string v = s.col(static_cast<int>(i));
+    if (v != "null") out[i] = std::move(v);
+  }
+  return out;
 }
 
 std::vector<StoredRun> RunStore::list(int limit, const std::string& status) const {

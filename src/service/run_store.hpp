@@ -1,7 +1,9 @@
 #pragma once
 // The run store (api.md §3, reliability): one SQLite file under DATA_DIR holding every run's
-// request, status, timestamps, plan, report, exports and event log. Writes are transactional;
-// runs survive a restart; the newest MAX_STORED_RUNS finished runs are kept.
+// request, status, timestamps, plan, report, exports and event log, and its place among the
+// versions (parent, kind, publication). Writes are transactional; runs survive a restart; the
+// newest MAX_STORED_RUNS finished runs are kept, and a published plan is never deleted.
+// A store file of an older schema gets the missing columns at start-up.
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +23,17 @@ struct StoredRun {
   std::string request_body;  // the request as received (only filled by get(..., with_request = true))
   std::string summary_json;  // the status view without live fields (api.md §3 GET /runs/{id})
   std::string events_json;   // the event log: [{"id","event","data"}…]
+  // Versions (dispatch.md §5).
+  std::string parent_run_id;  // "" for a root solve
+  std::string kind = "solve";  // solve | replan | edit
+  std::string week;           // the run's week_start (YYYY-MM-DD)
+  std::string scope;          // set when published (see publish)
+  std::string publication;    // "" | published | superseded
+  std::string published_at;   // when it was last published
+  std::string superseded_by;  // the run that superseded it
+  // The effective solve input as a POST /runs JSON body (request.hpp solve_input_json), so an
+  // edit or re-plan can be re-read whatever the original body was (only with_request = true).
+  std::string input_json;
 };
 
 // Large per-run documents, fetched one at a time.
@@ -50,14 +63,34 @@ class RunStore {
   };
   void finish(const Finish& f);  // one transaction, then retention
 
+  // An already finished run (a saved edit): the row and its documents in one transaction, then
+  // retention. `run.status` is its final status.
+  void insert_finished(const StoredRun& run, const Finish& f);
+
+  // Publishing (dispatch.md §5): marks `id` as the published plan of (week, scope) and every other
+  // published run of that (week, scope) as superseded (superseded_by = id). Returns the ids it
+  // superseded. Preconditions (a clean plan) are the caller's.
+  std::vector<std::string> publish(const std::string& id, const std::string& week, const std::string& scope,
+                                   const std::string& now);
+  // The published run of (week, scope), if any.
+  std::optional<StoredRun> published(const std::string& week, const std::string& scope) const;
+
+  // Runs whose parent_run_id is `id`, oldest first.
+  std::vector<StoredRun> children(const std::string& id) const;
+
   std::optional<StoredRun> get(const std::string& id, bool with_request = false) const;
   std::optional<std::string> document(const std::string& id, RunDocument doc) const;  // nullopt: no such run or no document
+  // Values inside a JSON document (SQLite json_extract), without handing the whole document over:
+  // one per path (e.g. "$.changes.frozen_until"), as JSON text, nullopt where absent or null.
+  std::vector<std::optional<std::string>> document_values(const std::string& id, RunDocument doc,
+                                                           const std::vector<std::string>& paths) const;
   // Newest first; status "" = any.
   std::vector<StoredRun> list(int limit, const std::string& status) const;
   long long count() const;
 
  private:
   void exec(const char* sql) const;
+  void migrate();
   void prune_locked();
 
   std::string path_;

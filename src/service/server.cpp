@@ -20,6 +20,7 @@
 #include "core/reasons.hpp"
 #include "io/drivers.hpp"
 #include "io/policy_json.hpp"
+#include "service/dispatch.hpp"
 #include "service/documents.hpp"
 #include "service/log.hpp"
 #include "service/request.hpp"
@@ -130,7 +131,8 @@ namespace {
 constexpr const char* kJson = "application/json";
 constexpr const char* kUnmatched = "unmatched";
 
-const std::vector<std::string> kRunStatuses = {"QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"};
+const std::vector<std::string> kRunStatuses = {"QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED",
+                                               "DRAFT_WITH_VIOLATIONS"};
 
 using Params = std::map<std::string, std::string>;
 using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Params&)>;
@@ -163,8 +165,9 @@ bool id_segment_ok(const std::string& s) {
   });
 }
 
-// Segment-wise match; `{name}` matches one non-empty id-like segment. Fixed segments never
-// compete with parameters at the same depth in this API, so routes cannot shadow each other.
+// Segment-wise match; `{name}` matches one non-empty id-like segment. Where a fixed segment and a
+// parameter compete at the same depth (/runs/compare vs /runs/{id}), the route with fewer
+// parameters wins (most_specific).
 bool match_route(const Route& r, const std::vector<std::string>& segs, Params* params) {
   if (segs.size() != r.segments.size()) return false;
   for (size_t i = 0; i < segs.size(); ++i) {
@@ -177,6 +180,22 @@ bool match_route(const Route& r, const std::vector<std::string>& segs, Params* p
     }
   }
   return true;
+}
+
+int parameter_count(const Route& r) {
+  return static_cast<int>(std::count_if(r.segments.begin(), r.segments.end(), [](const std::string& s) {
+    return s.size() > 2 && s.front() == '{' && s.back() == '}';
+  }));
+}
+
+// The routes of a path that are most specific (fewest parameters): /api/v1/runs/compare is the
+// comparison, never a run called "compare".
+std::vector<const Route*> most_specific(std::vector<const Route*> rs) {
+  if (rs.empty()) return rs;
+  int best = INT32_MAX;
+  for (const Route* r : rs) best = std::min(best, parameter_count(*r));
+  rs.erase(std::remove_if(rs.begin(), rs.end(), [&](const Route* r) { return parameter_count(*r) != best; }), rs.end());
+  return rs;
 }
 
 // Per-request state of the connection thread: set by the pre-routing hook, read by the handler,
@@ -236,6 +255,10 @@ struct Service::Impl {
   std::vector<Route> routes;
   std::unique_ptr<ServiceMetrics> metrics;
   std::unique_ptr<RunStore> store;
+  // Finished runs the dispatcher routes work on (service/dispatch.hpp); declared before `runs`,
+  // whose workers fill it, so it outlives them.
+  RunContextCache contexts{8};
+  static constexpr size_t kWarmContextMaxTours = 5000;  // larger weeks are read back on first use
   std::unique_ptr<RunManager> runs;
   httplib::Server http;
   std::thread listen_thread, drain_thread;
@@ -288,6 +311,12 @@ struct Service::Impl {
     add("POST", "/api/v1/forecast/preview", true, [this](auto& q, auto& s, auto& p) { forecast_preview(q, s, p); });
     add("POST", "/api/v1/drivers/preview", true, [this](auto& q, auto& s, auto& p) { drivers_preview(q, s, p); });
     add("GET", "/api/v1/runs/{id}/export/roster.xlsx", true, [this](auto& q, auto& s, auto& p) { roster_xlsx_export(q, s, p); });
+    // The dispatcher's week (dispatch.md §4–§5).
+    add("POST", "/api/v1/runs/{id}/check", true, [this](auto& q, auto& s, auto& p) { check_run(q, s, p); });
+    add("GET", "/api/v1/runs/{id}/tours/{tour_id}/candidates", true, [this](auto& q, auto& s, auto& p) { candidates(q, s, p); });
+    add("GET", "/api/v1/runs/{id}/versions", true, [this](auto& q, auto& s, auto& p) { versions(q, s, p); });
+    add("POST", "/api/v1/runs/{id}/publish", true, [this](auto& q, auto& s, auto& p) { publish(q, s, p); });
+    add("GET", "/api/v1/runs/compare", true, [this](auto& q, auto& s, auto& p) { compare(q, s, p); });
   }
 
   std::vector<std::string> route_patterns() const {
@@ -300,8 +329,10 @@ struct Service::Impl {
   // The pattern of the path (any method), or "unmatched": the label never carries a raw id.
   std::string route_label(const std::string& path) const {
     const auto segs = split_path(path);
+    std::vector<const Route*> matched;
     for (const auto& r : routes)
-      if (match_route(r, segs, nullptr)) return r.pattern;
+      if (match_route(r, segs, nullptr)) matched.push_back(&r);
+    if (!matched.empty()) return most_specific(matched).front()->pattern;
     // The static web page (service/web_routes), registered with httplib directly.
     if (path == "/" || path == "/index.html") return path;
     if (path.rfind("/web/", 0) == 0) return "/web/{path}";
@@ -331,6 +362,7 @@ struct Service::Impl {
     std::vector<const Route*> path_routes;
     for (const auto& r : routes)
       if (match_route(r, segs, nullptr)) path_routes.push_back(&r);
+    path_routes = most_specific(std::move(path_routes));
 
     add_cors_headers(req, res);
     if (req.method == "OPTIONS") return options(req, res, path_routes);
@@ -560,8 +592,15 @@ struct Service::Impl {
 
   std::optional<json> run_view(const std::string& id) {
     if (auto live = runs->live(id)) return live->view();
-    if (auto stored = store->get(id)) return json::parse(stored->summary_json);
+    if (auto stored = store->get(id)) return stored_view(*stored);
     return std::nullopt;
+  }
+
+  // A stored run's status view with its place among the versions (kind, parent, publication).
+  static json stored_view(const StoredRun& r) {
+    json v = json::parse(r.summary_json);
+    add_version_fields(v, r);
+    return v;
   }
 
   void list_runs(const httplib::Request& req, httplib::Response& res, const Params&) {
@@ -583,7 +622,7 @@ struct Service::Impl {
       if (std::find(kRunStatuses.begin(), kRunStatuses.end(), status) == kRunStatuses.end())
         problems.push_back({json::array({"query", "status"}),
                             "unknown status '" + req.get_param_value("status") +
-                                "' (expected QUEUED, RUNNING, COMPLETED, FAILED or CANCELLED)",
+                                "' (expected QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED or DRAFT_WITH_VIOLATIONS)",
                             "value_error.enum"});
     }
     if (!problems.empty()) {
@@ -594,7 +633,7 @@ struct Service::Impl {
     json items = json::array();
     for (const StoredRun& r : store->list(limit, status)) {
       if (auto live = runs->live(r.id)) items.push_back(live->view());  // live progress beats the stored copy
-      else items.push_back(json::parse(r.summary_json));
+      else items.push_back(stored_view(r));
     }
     send_json(res, 200, {{"runs", items}, {"count", items.size()}, {"limit", limit}, {"status", status.empty() ? json() : json(status)}});
   }
@@ -650,6 +689,95 @@ struct Service::Impl {
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"" + id + "_roster.xlsx\"");
     res.set_content(roster_xlsx_from_plan_json(json::parse(*report)), kXlsxContentType);
+  }
+
+  // --- the dispatcher's week (service/dispatch.hpp) ---------------------------------------------
+  // POST /api/v1/runs/{id}/check: the edits applied to the run's plan, audited; "save": true
+  // stores the edited plan as a new run (a version).
+  void check_run(const httplib::Request& req, httplib::Response& res, const Params& p) {
+    const std::string& id = p.at("id");
+    ContextResult c = load_run_context(id, *store, *runs, opt.solver_defaults, contexts);
+    if (c.error) return send_error(res, *c.error);
+    EditBody body;
+    if (auto err = parse_edit_body(req.get_header_value("Content-Type"), req.body, body)) return send_error(res, *err);
+    const RunContext& ctx = *c.ctx;
+    const EditCheck check = check_edits(ctx.plan, body.edits, ctx.edit_context(), &ctx.audit, &ctx.kpis);
+    if (check.applied.error) return send_error(res, edit_error_answer(*check.applied.error));
+    json answer = check_json(ctx, check, body.edits);
+    if (!body.save) return send_json(res, 200, answer);
+    const SavedVersion saved = save_edit(*store, ctx, check, body, contexts);
+    const std::string url = "/api/v1/runs/" + saved.run_id;
+    answer["run_id"] = saved.run_id;
+    answer["status"] = saved.status;
+    answer["parent_run_id"] = id;
+    answer["run_url"] = url;
+    res.set_header("Location", url);
+    send_json(res, 201, answer);
+  }
+
+  // GET /api/v1/runs/{id}/tours/{tour_id}/candidates?limit=10
+  void candidates(const httplib::Request& req, httplib::Response& res, const Params& p) {
+    const std::string& id = p.at("id");
+    const std::string& tour_id = p.at("tour_id");
+    size_t limit = 10;
+    if (req.has_param("limit")) {
+      const std::string s = req.get_param_value("limit");
+      char* end = nullptr;
+      const long v = std::strtol(s.c_str(), &end, 10);
+      if (s.empty() || *end != '\0' || v < 1 || v > 100)
+        return send_error(res, validation_error(json::array({{{"loc", json::array({"query", "limit"})},
+                                                              {"msg", "ensure this value is an integer between 1 and 100"},
+                                                              {"type", "value_error.number.not_in_range"}}})));
+      limit = static_cast<size_t>(v);
+    }
+    ContextResult c = load_run_context(id, *store, *runs, opt.solver_defaults, contexts);
+    if (c.error) return send_error(res, *c.error);
+    const RunContext& ctx = *c.ctx;
+    auto it = ctx.tour_index.find(tour_id);
+    if (it == ctx.tour_index.end())
+      return send_json(res, 404, {{"detail", "tour '" + tour_id + "' is not a tour of run '" + id + "'"}});
+    const CandidateList list = find_candidates(it->second, ctx.plan, ctx.edit_context(), limit);
+    if (list.frozen) {
+      const Tour& t = ctx.request.tours[static_cast<size_t>(it->second)];
+      return send_error(res, validation_error(json::array(
+                                 {{{"loc", json::array({"path", "tour_id"})},
+                                   {"msg", "tour '" + tour_id + "' starts " + std::string(day_short_name(t.day)) + " " +
+                                               format_hhmm(t.start) + ", before frozen_until " +
+                                               ctx.frozen_until_json.value("day", "") + " " +
+                                               ctx.frozen_until_json.value("time", "") +
+                                               " (it has been driven); it cannot be moved"},
+                                   {"type", "value_error.frozen"}}})));
+    }
+    send_json(res, 200, candidates_json(ctx, list, limit));
+  }
+
+  // GET /api/v1/runs/{id}/versions: ancestors up to the root, the run, its descendants.
+  void versions(const httplib::Request&, httplib::Response& res, const Params& p) {
+    const std::string& id = p.at("id");
+    auto v = versions_json(id, *store, *runs);
+    if (!v) return send_json(res, 404, {{"detail", "run '" + id + "' not found"}});
+    send_json(res, 200, *v);
+  }
+
+  // POST /api/v1/runs/{id}/publish [{"scope": "…"}]
+  void publish(const httplib::Request& req, httplib::Response& res, const Params& p) {
+    PublishAnswer a = publish_run(p.at("id"), req.get_header_value("Content-Type"), req.body, *store, *runs,
+                                  opt.solver_defaults, contexts);
+    send_json(res, a.status, a.body);
+  }
+
+  // GET /api/v1/runs/compare?a=…&b=…
+  void compare(const httplib::Request& req, httplib::Response& res, const Params&) {
+    json problems = json::array();
+    for (const char* k : {"a", "b"})
+      if (!req.has_param(k) || req.get_param_value(k).empty())
+        problems.push_back({{"loc", json::array({"query", k})}, {"msg", "field required"}, {"type", "value_error.missing"}});
+    if (!problems.empty()) return send_error(res, validation_error(problems));
+    ContextResult a = load_run_context(req.get_param_value("a"), *store, *runs, opt.solver_defaults, contexts);
+    if (a.error) return send_error(res, *a.error);
+    ContextResult b = load_run_context(req.get_param_value("b"), *store, *runs, opt.solver_defaults, contexts);
+    if (b.error) return send_error(res, *b.error);
+    send_json(res, 200, compare_json(*a.ctx, *b.ctx));
   }
 
   void cancel_run(const httplib::Request&, httplib::Response& res, const Params& p) {
@@ -854,6 +982,12 @@ struct Service::Impl {
     runs = std::make_unique<RunManager>(
         RunManagerOptions{opt.max_concurrent_runs, opt.max_queued_runs}, *store, *metrics, solve,
         [](const PlanReport& r, const std::vector<Tour>& t) { return render_documents(r, t); });
+    // A finished plan is usually looked at and edited next: read it back for the dispatcher routes
+    // now, on the worker, so the first check or candidates call is as fast as the next ones.
+    runs->set_on_finished([this](const std::string& id, const std::string& status, size_t tours) {
+      if (status == "COMPLETED" && tours <= kWarmContextMaxTours)
+        load_run_context(id, *store, *runs, opt.solver_defaults, contexts);
+    });
     runs->start();
     setup_http();
     if (opt.port == 0) {

@@ -46,6 +46,7 @@ struct DriverModeReport {
   int locks_kept = 0;
   int previous_assignments = -1;  // -1: no previous plan given
   int kept_assignments = 0;       // previous (driver, tour) pairs also in this plan
+  int previous_week_drivers = 0;  // drivers carrying last week's end or streak (given, or from last week's plan)
   std::string error;              // why the request could not be solved (e.g. an impossible lock)
 };
 

@@ -1334,7 +1334,10 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
       }
       const CgOut pc = run_cg_on(pure, pl, kPureBoundRounds, kCgIterationsPerRow * nrows + kIterationsBase,
                                  kLagrangianGap, /*certify=*/true);
-      if (!pc.stopped && !pc.failed) {
+      // A value above the pool size prices uncovered-tour slack: it only says that this pool cannot
+      // cover the week (lower_bounds.uncovered_tours says by how much), not how many drivers a
+      // plan needs — e.g. 831 "drivers" for 150 on the reference week with last week's rest.
+      if (!pc.stopped && !pc.failed && certified_ceil(pc.lagrangian) <= ndrivers) {
         const int lb = certified_ceil(pc.lagrangian);
         if (dbg) std::fprintf(stderr, "[dm] pure bound: lp %.4f lag %.4f -> %d rounds %d t=%.2f\n", pc.lp, pc.lagrangian, lb, pc.rounds, budget.elapsed());
         // ⌈LP⌉ only when the duals proved it (converged); otherwise the value is a Lagrangian

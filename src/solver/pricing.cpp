@@ -125,11 +125,15 @@ Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed
   // Working days only need tracking when the limit can bind.
   kdim_ = days_with_blocks > p.max_working_days ? p.max_working_days + 1 : 1;
   // The streak from last week binds only when every day 0..day_off_by has blocks; then the DP
-  // counts working days (an unbroken run from Monday through day d is exactly d + 1 days by day d).
+  // counts working days (an unbroken run from Monday through day d is exactly d + 1 days by day
+  // d). When the weekly limit does not need the count, only days 0..day_off_by are counted.
   if (day_off_by_ >= kDaysPerWeek) day_off_by_ = -1;
   for (int d = 0; d <= day_off_by_; ++d)
     if (days_[static_cast<size_t>(d)].ids.empty()) day_off_by_ = -1;
-  if (day_off_by_ >= 0 && kdim_ == 1) kdim_ = days_with_blocks + 1;
+  if (day_off_by_ >= 0 && kdim_ == 1) {
+    kdim_ = day_off_by_ + 2;
+    count_until_ = day_off_by_;
+  }
   long nblocks = 0;
   for (const DayBlocks& db : days_) nblocks += static_cast<long>(db.ids.size());
   auto reachable = [&](Minutes q) {
@@ -305,7 +309,7 @@ bool Pricer::run_dp(std::span<const double> duals, double column_dual, const std
         const int l2 = level_of(total);
         if (l2 < 0) continue;  // not reachable with this day's block (the state is empty anyway)
         for (int k = 0; k < K; ++k) {
-          const int k2 = track_k ? k + 1 : 0;
+          const int k2 = track_k ? (d <= count_until_ ? k + 1 : k) : 0;
           if (k2 >= K && track_k) break;
           if (d == day_off_by_ && k2 == d + 1) continue;  // days 0..d all worked: a day off was due
           const double val = bestPred[static_cast<size_t>(l * K + k)];
@@ -371,7 +375,7 @@ Column Pricer::backtrack(const Candidate& c, const std::vector<std::vector<int32
     col.push_back(b);
     const int32_t pj = pred[static_cast<size_t>(d)][static_cast<size_t>((j * L + l) * K + k)];
     const int lp = level_of(level_minutes_[static_cast<size_t>(l)] - dp_work(b));
-    const int kp = track_k ? k - 1 : 0;
+    const int kp = track_k ? (d <= count_until_ ? k - 1 : k) : 0;
     l = lp;
     k = kp;
     if (pj >= 0) {  // a block on day d-1

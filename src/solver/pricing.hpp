@@ -111,7 +111,7 @@ class Pricer {
     if (it == level_minutes_.end()) return std::nullopt;
     return *it;
   }
-  int days_tracked() const { return kdim_; }
+  int days_tracked() const { return kdim_; }  // working-day counter size (1 = not tracked)
   int day_off_by() const { return day_off_by_; }  // -1: no streak rule (or none that can bind)
   const CostModel& cost() const { return cost_; }
   const Policy& policy() const { return policy_; }
@@ -166,6 +166,7 @@ class Pricer {
   long states_ = 0;                     // Σ blocks × levels × working-day states of one DP
   bool wrap_ = false;                   // Sunday→Monday transition active
   int day_off_by_ = -1;                 // a day in 0..day_off_by_ must be off (-1: no such rule)
+  int count_until_ = 6;                 // working days are counted on days 0..count_until_
 };
 
 }  // namespace so

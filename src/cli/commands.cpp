@@ -141,6 +141,8 @@ void print_driver_mode_summary(const std::vector<Tour>& tours, const PlanReport&
   if (k.drivers_below_contract_min > 0 || k.contract_shortfall_hours > 0)
     std::printf("  contract min  : %d drivers below, shortfall %s h\n", k.drivers_below_contract_min,
                 fmt_hours(k.contract_shortfall_hours).c_str());
+  if (dm.previous_week_drivers > 0)
+    std::printf("  last week     : %d drivers carry last week's end or working-day streak\n", dm.previous_week_drivers);
   if (!dm.error.empty()) std::printf("  error         : %s\n", dm.error.c_str());
   const size_t shown = std::min<size_t>(r.plan.unassigned.size(), 30);
   if (shown) std::printf("  uncovered     :\n");
@@ -207,6 +209,9 @@ int run_solve(const SolveArgs& args) {
     req.seed = args.seed;
     req.time_limit_seconds = args.time_limit;
     req.run_id = "cli";
+    if (!args.week_start.empty() && !days_of_date(args.week_start))
+      throw InputError::whole("--week-start", "not a date", args.week_start, "YYYY-MM-DD");
+    req.week_start = args.week_start;
     load_driver_mode(args, req);
     PlanReport report = solve(req);
     if (!args.out.empty())

@@ -22,6 +22,9 @@ struct SolveArgs {
   // Driver mode (domain.md §7): a drivers CSV/JSON (a .json may carry locks / previous_plan too);
   // --locks / --previous replace what the drivers file carries.
   std::string drivers, locks, previous;
+  // The Monday of the week (YYYY-MM-DD, copied to the plan); a previous plan whose week_start is
+  // 7 days earlier carries last week's end and streak into this week (dispatch.md §3).
+  std::string week_start;
 };
 // `replan FORECAST --drivers POOL --base PLAN.json --changes CHANGES.json` (dispatch.md §2).
 struct ReplanArgs {

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
                     "driver mode: the driver pool, CSV or JSON (a JSON {\"drivers\",\"locks\",\"previous_plan\"} too)");
   solve->add_option("--locks", solve_args.locks, "driver mode: locked assignments JSON [{\"driver_id\",\"tour_ids\"}]");
   solve->add_option("--previous", solve_args.previous, "driver mode: a previous plan JSON (keep its assignments where possible)");
+  solve->add_option("--week-start", solve_args.week_start,
+                    "the week's Monday YYYY-MM-DD; a previous plan of the week before also carries last week's rest and working-day streak");
 
   so::cli::ReplanArgs replan_args;
   auto* replan = app.add_subcommand("replan", "Re-plan a published plan around the week's changes (sick drivers, tours added, cancelled, re-timed)");

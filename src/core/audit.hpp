@@ -29,7 +29,9 @@ struct Lock;
 //   DRIVER_UNKNOWN (roster for a driver not in the pool), DRIVER_DUPLICATED (two rosters for one
 //   driver), DRIVER_QUALIFICATION_MISSING, DRIVER_NOT_AVAILABLE (day off or an unavailable
 //   window), DRIVER_WEEKLY_LIMIT, DRIVER_MAX_TOURS_PER_DAY, DRIVER_DAILY_SPAN_LIMIT,
-//   DRIVER_REST_VIOLATION (personal minimum rest), LOCK_VIOLATED (a locked tour not on its driver),
+//   DRIVER_REST_VIOLATION (personal minimum rest, or the first block of the week too soon after
+//   the driver's previous_week last_end), WORKING_DAYS_EXCEEDED (also: the days worked in a row
+//   from Monday plus the previous_week streak above max_working_days), LOCK_VIOLATED (a locked tour not on its driver),
 //   UNASSIGNED_WITHOUT_REASON (an unassigned tour with no reason code).
 AuditResult audit_driver_plan(const std::vector<Tour>& tours, const Policy& policy, const std::vector<Driver>& drivers,
                               const std::vector<Lock>& locks, const Plan& plan);

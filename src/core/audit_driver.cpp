@@ -39,6 +39,22 @@ std::string hours_text(Minutes m) {
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
 
+// "7 h 30 min", "11 h".
+std::string hm_text(Minutes m) {
+  const std::string sign = m < 0 ? "-" : "";
+  m = m < 0 ? -m : m;
+  std::string out = sign + std::to_string(m / 60) + " h";
+  if (m % 60) out += " " + std::to_string(m % 60) + " min";
+  return out;
+}
+
+// Last week's end, relative to this Monday 00:00: "Sun 22:30", or "Mon 01:30 (this week)".
+std::string previous_end_label(Minutes v) {
+  if (v >= 0) return day_label(v / 1440) + " " + clock_text(v) + " (this week)";
+  const Minutes w = v + kWeek;
+  return day_label(w < 0 ? 0 : w / 1440) + " " + clock_text(w);
+}
+
 struct Sink {
   std::vector<Violation>& out;
   void add(const char* code, const std::string& driver, int day, const std::string& tour_id, std::string message) {
@@ -142,6 +158,26 @@ void audit_driver_roster(const Driver& d, const Roster& r, const std::vector<Tou
                  "driver " + q(d.id) + " " + day_label(day) + "→" + day_label(next_day) + " rest " + hours_text(rest) +
                      " < personal minimum " + hours_text(*d.min_rest_minutes));
     }
+  // Continuity from last week (dispatch.md §3): the first block of the week starts at least the
+  // driver's minimum rest after last week's end; the days worked in a row from Monday plus the
+  // days worked up to last Sunday stay within max_working_days.
+  if (!days.empty()) {
+    const auto& [first_day, first] = *days.begin();
+    const Minutes required = std::max(p.min_rest_minutes, d.min_rest_minutes.value_or(0));
+    if (d.previous_last_end && first.first_start - *d.previous_last_end < required)
+      sink.add("DRIVER_REST_VIOLATION", d.id, first_day, "",
+               "driver " + q(d.id) + " first block " + day_label(first_day) + " " + clock_text(first.first_start) +
+                   " starts " + hm_text(first.first_start - *d.previous_last_end) + " after last week's end " +
+                   previous_end_label(*d.previous_last_end) + "; " + hm_text(required) + " rest required");
+    int run = 0;
+    while (run < 7 && days.count(run)) ++run;
+    if (d.previous_streak > 0 && d.previous_streak + run > p.max_working_days)
+      sink.add("WORKING_DAYS_EXCEEDED", d.id, std::max(0, p.max_working_days - d.previous_streak), "",
+               "driver " + q(d.id) + " works Mon" + (run > 1 ? "–" + day_label(run - 1) : std::string()) + " after " +
+                   std::to_string(d.previous_streak) + " days worked up to last Sunday: " +
+                   std::to_string(d.previous_streak + run) + " days in a row > max_working_days " +
+                   std::to_string(p.max_working_days));
+  }
 }
 
 // Every locked tour is on its driver's roster.

@@ -31,6 +31,7 @@ DriverLimits driver_limits(const Driver& d, const Policy& p) {
   l.min_rest_minutes = d.min_rest_minutes ? std::max(p.min_rest_minutes, *d.min_rest_minutes) : p.min_rest_minutes;
   l.min_rest_after_3er_minutes = std::max(p.min_rest_after_3er_minutes, l.min_rest_minutes);
   l.max_daily_span_minutes = d.max_daily_span_minutes;
+  l.max_working_days = p.max_working_days;
   return l;
 }
 
@@ -75,10 +76,105 @@ bool within_tours_per_day(const DriverLimits& l, int tours) { return tours <= l.
 
 bool within_weekly_limit(const DriverLimits& l, Minutes work) { return work <= l.max_weekly_minutes; }
 
+std::optional<Minutes> earliest_start_after_previous_week(const Driver& d, const DriverLimits& l) {
+  if (!d.previous_last_end) return std::nullopt;
+  const Minutes earliest = *d.previous_last_end + l.min_rest_minutes;
+  if (earliest <= 0) return std::nullopt;  // the rest is over before this Monday 00:00
+  return earliest;
+}
+
+bool rested_from_previous_week(const Driver& d, const DriverLimits& l, Minutes start) {
+  const auto earliest = earliest_start_after_previous_week(d, l);
+  return !earliest || start >= *earliest;
+}
+
+// Interpretation (dispatch.md §3): the days worked in a row up to last Sunday continue into this
+// week's leading run (Mon, Tue, … without a day off); together at most max_working_days.
+bool within_working_streak(const Driver& d, const DriverLimits& l, int leading_days) {
+  return d.previous_streak <= 0 || d.previous_streak + leading_days <= l.max_working_days;
+}
+
+std::optional<int> day_off_due_by(const Driver& d, const DriverLimits& l) {
+  if (d.previous_streak <= 0) return std::nullopt;
+  const int k = l.max_working_days - d.previous_streak;  // leading run ≤ k: a day in 0..k is off
+  if (k >= kDaysPerWeek) return std::nullopt;
+  return std::max(0, k);
+}
+
+int leading_working_days(const std::array<bool, 7>& worked) {
+  int n = 0;
+  while (n < kDaysPerWeek && worked[static_cast<size_t>(n)]) ++n;
+  return n;
+}
+
 bool can_ever_work(const Driver& d, const DriverLimits& l, const Tour& t) {
   return holds_qualifications(d, t.required_qualifications) && available_on_day(d, t.day) &&
          free_during(d, t.week_start(), t.week_end()) && within_daily_span(l, t.duration()) &&
-         within_weekly_limit(l, t.duration()) && within_tours_per_day(l, 1);
+         within_weekly_limit(l, t.duration()) && within_tours_per_day(l, 1) &&
+         rested_from_previous_week(d, l, t.week_start()) && within_working_streak(d, l, t.day == 0 ? 1 : 0);
+}
+
+// ---- continuity from last week's plan --------------------------------------------------------
+
+std::optional<long> days_of_date(const std::string& ymd) {
+  if (ymd.size() != 10 || ymd[4] != '-' || ymd[7] != '-') return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (ymd[i] < '0' || ymd[i] > '9') return std::nullopt;
+  const long y = std::stol(ymd.substr(0, 4));
+  const unsigned m = static_cast<unsigned>(std::stoi(ymd.substr(5, 2)));
+  const unsigned dd = static_cast<unsigned>(std::stoi(ymd.substr(8, 2)));
+  static const unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || dd < 1) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (dd > kDays[m - 1] + (m == 2 && leap ? 1u : 0u)) return std::nullopt;
+  // Howard Hinnant's days_from_civil.
+  const long yy = m <= 2 ? y - 1 : y;
+  const long era = (yy >= 0 ? yy : yy - 399) / 400;
+  const long yoe = yy - era * 400;
+  const long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + dd - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool is_last_weeks_plan(const std::vector<PreviousAssignment>& previous, const std::string& week_start) {
+  const auto now = days_of_date(week_start);
+  if (!now || previous.empty()) return false;
+  const std::string& plan_week = previous.front().week_start;
+  for (const PreviousAssignment& pa : previous)
+    if (pa.week_start != plan_week) return false;
+  const auto then = days_of_date(plan_week);
+  return then && *now - *then == kDaysPerWeek;
+}
+
+std::vector<Driver> with_previous_week(std::vector<Driver> drivers, const std::vector<PreviousAssignment>& previous,
+                                       const std::string& week_start) {
+  if (!is_last_weeks_plan(previous, week_start)) return drivers;
+  struct LastWeek {
+    std::array<bool, 7> worked{};
+    std::optional<Minutes> last_end;  // week-linear in LAST week
+  };
+  std::map<std::string, LastWeek> by_driver;  // ordered: deterministic
+  for (const PreviousAssignment& pa : previous) {
+    if (pa.day < 0 || pa.day >= kDaysPerWeek) continue;
+    LastWeek& lw = by_driver[pa.driver_id];
+    lw.worked[static_cast<size_t>(pa.day)] = true;
+    if (pa.start && pa.end) {
+      Minutes end = week_minute(pa.day, *pa.end);
+      if (*pa.end <= *pa.start) end += kMinutesPerDay;  // past midnight, like a tour (domain.md §2)
+      lw.last_end = lw.last_end ? std::max(*lw.last_end, end) : end;
+    }
+  }
+  for (Driver& d : drivers) {
+    if (d.previous_last_end || d.previous_streak > 0) continue;  // the driver's own previous_week wins
+    auto it = by_driver.find(d.id);
+    if (it == by_driver.end()) continue;
+    const LastWeek& lw = it->second;
+    if (lw.last_end) d.previous_last_end = *lw.last_end - kDaysPerWeek * kMinutesPerDay;
+    int streak = 0;
+    while (streak < kDaysPerWeek && lw.worked[static_cast<size_t>(kDaysPerWeek - 1 - streak)]) ++streak;
+    d.previous_streak = streak;
+  }
+  return drivers;
 }
 
 // ---- request checks -------------------------------------------------------------------------
@@ -100,6 +196,23 @@ std::string day_name(int day) {
 
 std::string clock(Minutes week_minute_value) {
   return format_hhmm(((week_minute_value % kMinutesPerDay) + kMinutesPerDay) % kMinutesPerDay);
+}
+
+// "7 h 30 min", "11 h" (a rest, possibly negative).
+std::string duration_text(Minutes m) {
+  const std::string sign = m < 0 ? "-" : "";
+  m = m < 0 ? -m : m;
+  std::string out = sign + std::to_string(m / 60) + " h";
+  if (m % 60) out += " " + std::to_string(m % 60) + " min";
+  return out;
+}
+
+// Last week's end as a dispatcher writes it: "Sun 22:30" (a day of last week), or "Mon 01:30
+// (this week)" for a Sunday block that ran past midnight.
+std::string previous_end_text(Minutes v) {
+  if (v >= 0) return day_name(v / kMinutesPerDay) + " " + clock(v) + " (this week)";
+  const Minutes w = v + kDaysPerWeek * kMinutesPerDay;
+  return day_name(std::max<Minutes>(0, w) / kMinutesPerDay) + " " + clock(w);
 }
 
 std::string tour_list(const std::vector<const Tour*>& ts) {
@@ -229,6 +342,23 @@ std::optional<std::string> check_driver_locks(const Driver& d, std::vector<const
   if (static_cast<int>(days.size()) > p.max_working_days)
     return who + std::to_string(days.size()) + " locked working days exceed the limit of " +
            std::to_string(p.max_working_days);
+  // Continuity from last week (dispatch.md §3): the first locked block and the leading run.
+  if (!days.empty()) {
+    const auto& [first_day, first] = *days.begin();
+    if (!rested_from_previous_week(d, l, first.first_start))
+      return who + "first locked block " + day_name(first_day) + " " + clock(first.first_start) + " (" +
+             quoted(first.tours.front()->id) + ") starts " + duration_text(first.first_start - *d.previous_last_end) +
+             " after last week's end " + previous_end_text(*d.previous_last_end) + "; " +
+             duration_text(l.min_rest_minutes) + " rest required";
+    std::array<bool, 7> worked{};
+    for (const auto& [day, ld] : days) worked[static_cast<size_t>(day)] = true;
+    const int lead = leading_working_days(worked);
+    if (!within_working_streak(d, l, lead))
+      return who + "locked work Mon" + (lead > 1 ? "–" + day_name(lead - 1) : std::string()) + " follows " +
+             std::to_string(d.previous_streak) + " days worked up to last Sunday: " +
+             std::to_string(d.previous_streak + lead) + " days in a row, above max_working_days " +
+             std::to_string(l.max_working_days);
+  }
   if (p.one_location_per_driver)
     for (const Tour* t : ts)
       if (t->location != ts.front()->location)
@@ -252,6 +382,9 @@ std::optional<std::string> check_drivers(const std::vector<Driver>& drivers) {
     if (d.min_weekly_minutes && d.max_weekly_minutes && *d.min_weekly_minutes > *d.max_weekly_minutes)
       return "driver " + quoted(d.id) + ": min_weekly_hours " + hours(*d.min_weekly_minutes) +
              " is above max_weekly_hours " + hours(*d.max_weekly_minutes);
+    if (d.previous_streak < 0 || d.previous_streak > kDaysPerWeek)
+      return "driver " + quoted(d.id) + ": previous_week consecutive_days_worked " + std::to_string(d.previous_streak) +
+             " is outside 0..7";
   }
   return std::nullopt;
 }

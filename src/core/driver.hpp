@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/policy.hpp"
@@ -34,6 +35,13 @@ struct Driver {
   std::optional<Minutes> min_rest_minutes;        // from min_rest_hours
   std::optional<Minutes> max_daily_span_minutes;  // from max_daily_span_hours
   Contract contract = Contract::Unspecified;
+  // What the previous week left behind (dispatch.md §3, JSON "previous_week"); missing = no rule.
+  // previous_last_end: the end of the driver's last block of last week, week-linear minutes
+  // relative to THIS week's Monday 00:00 (last Sunday 22:30 = -90; a Sunday block that ran past
+  // midnight ends at >= 0). previous_streak: consecutive days worked up to and including last
+  // Sunday (0 when last Sunday was off), 0..7.
+  std::optional<Minutes> previous_last_end;
+  int previous_streak = 0;
   bool operator==(const Driver&) const = default;
 };
 
@@ -43,10 +51,18 @@ struct Lock {
   std::vector<std::string> tour_ids;
 };
 
-// One (driver, tour) pair of a previous plan, for stability (fewest changed assignments).
+// One (driver, tour) pair of a previous plan, for stability (fewest changed assignments). When
+// the plan says when it ran (its week_start, the block's day, the tour's clock times), a plan of
+// LAST week also carries each driver's last end and Sunday streak into this week (continuity,
+// dispatch.md §3; see with_previous_week).
 struct PreviousAssignment {
+  PreviousAssignment() = default;
+  PreviousAssignment(std::string driver, std::string tour) : driver_id(std::move(driver)), tour_id(std::move(tour)) {}
   std::string driver_id;
   std::string tour_id;
+  std::string week_start;  // YYYY-MM-DD of the plan ("" = not given)
+  int day = -1;            // 0 = Mon … 6 = Sun, -1 = not given
+  std::optional<Minutes> start, end;  // clock minutes of the tour (end not after start = past midnight)
 };
 
 // The effective limits of one driver: the policy tightened by the driver's own values.
@@ -57,6 +73,7 @@ struct DriverLimits {
   Minutes min_rest_minutes = 0;            // after any block
   Minutes min_rest_after_3er_minutes = 0;  // legacy rule, also tightened by the personal rest
   std::optional<Minutes> max_daily_span_minutes;  // applies to every block, 1er included
+  int max_working_days = 7;  // the policy's (no personal value): the streak from last week counts against it
 };
 
 // A personal value looser than the policy is ignored (the policy value stays).
@@ -75,18 +92,47 @@ bool free_during(const Driver& d, Minutes week_start, Minutes week_end);        
 bool within_daily_span(const DriverLimits& l, Minutes span);                           // DRIVER_DAILY_SPAN_LIMIT
 bool within_tours_per_day(const DriverLimits& l, int tours);                           // DRIVER_MAX_TOURS_PER_DAY
 bool within_weekly_limit(const DriverLimits& l, Minutes work);                         // DRIVER_WEEKLY_LIMIT
+// Continuity across weeks (dispatch.md §3). Both report DRIVER_REST_VIOLATION when broken.
+// Rest from last week: a block starting at week-linear `start` must start at least the driver's
+// minimum rest (policy min_rest_minutes tightened by min_rest_hours) after previous_last_end; it
+// only binds where that point lies after this Monday 00:00. No previous_last_end: always true.
+bool rested_from_previous_week(const Driver& d, const DriverLimits& l, Minutes start);
+// The earliest week-linear start that rule allows (nullopt: it binds nothing this week).
+std::optional<Minutes> earliest_start_after_previous_week(const Driver& d, const DriverLimits& l);
+// Working-day streak: the run of consecutive worked days at the start of this week (Mon, Tue, …
+// up to the first day off; `leading_days`) plus previous_streak must not exceed
+// max_working_days. previous_streak 0: always true (the weekly max_working_days rule is separate).
+bool within_working_streak(const Driver& d, const DriverLimits& l, int leading_days);
+// The same rule as "one of days 0..k must be off": k, or nullopt when the streak binds nothing.
+std::optional<int> day_off_due_by(const Driver& d, const DriverLimits& l);
+// Consecutive worked days from Monday (worked[0], worked[1], … up to the first false).
+int leading_working_days(const std::array<bool, 7>& worked);
+
 // Can the driver work this tour at all, looking at the tour alone (qualification, day,
-// unavailable windows, a span / weekly limit shorter than the tour)?
+// unavailable windows, a span / weekly limit shorter than the tour, the rest and streak from
+// last week)?
 bool can_ever_work(const Driver& d, const DriverLimits& l, const Tour& t);
+
+// A previous plan is LAST week's plan when its week_start is exactly 7 days before `week_start`
+// (both YYYY-MM-DD; false when either is missing or not a date, or the plan's assignments name
+// different weeks). Then each pool driver the plan names and who carries no previous_week of its
+// own gets previous_last_end (the latest end of its tours with known times) and previous_streak
+// (its worked days counted back from last Sunday). A same-week plan (or one without a
+// week_start) changes no driver: it only steers stability, as before.
+bool is_last_weeks_plan(const std::vector<PreviousAssignment>& previous, const std::string& week_start);
+std::vector<Driver> with_previous_week(std::vector<Driver> drivers, const std::vector<PreviousAssignment>& previous,
+                                       const std::string& week_start);
+// Days since 1970-01-01 of a YYYY-MM-DD date (nullopt: not a real date).
+std::optional<long> days_of_date(const std::string& ymd);
 
 // Semantic checks of a driver-mode request (400 in the API, exit 2 in the CLI). Each returns
 // the first problem as a text naming the item and value, nullopt when sound:
 //  - drivers: duplicate id, empty id, an unavailable window with end <= start, min weekly above
-//    max weekly;
+//    max weekly, a previous_streak outside 0..7;
 //  - locks: unknown driver, unknown tour, a tour locked twice (to one or two drivers);
 //  - lock feasibility: the locked tours of each driver must form a legal roster for that driver
 //    on their own (qualifications, availability, valid blocks of ≤ 1 per day, personal and
-//    policy limits, rest), e.g. "lock of driver 'D7': tours 'T0003' and 'T0009' overlap on Mon".
+//    policy limits, rest, the rest and streak from last week), e.g. "lock of driver 'D7': tours 'T0003' and 'T0009' overlap on Mon".
 std::optional<std::string> check_drivers(const std::vector<Driver>& drivers);
 std::optional<std::string> check_locks(const std::vector<Lock>& locks, const std::vector<Driver>& drivers,
                                        const std::vector<Tour>& tours);

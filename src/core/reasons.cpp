@@ -21,6 +21,7 @@ enum Slot {
   sAloneSpan,
   sAloneWeekly,
   sAloneTours,
+  sAloneRest,  // the rest or working-day streak from last week (dispatch.md §3)
   sOverlap,
   sMaxTours,
   sSpan,
@@ -37,6 +38,7 @@ const char* slot_code(int s) {
     case sAloneSpan: return kDriverDailySpanLimit;
     case sAloneWeekly: return kDriverWeeklyLimit;
     case sAloneTours: return kDriverMaxToursPerDay;
+    case sAloneRest: return kDriverRestViolation;
     case sOverlap: return kTourOverlap;
     case sMaxTours: return kDriverMaxToursPerDay;
     case sSpan: return kDriverDailySpanLimit;
@@ -63,6 +65,7 @@ void tour_alone_flags(const Driver& d, const DriverLimits& l, const Tour& t, Fla
   f[sAloneSpan] = !within_daily_span(l, t.duration());
   f[sAloneWeekly] = !within_weekly_limit(l, t.duration());
   f[sAloneTours] = !within_tours_per_day(l, 1);
+  f[sAloneRest] = !rested_from_previous_week(d, l, t.week_start()) || !within_working_streak(d, l, t.day == 0 ? 1 : 0);
 }
 
 std::vector<std::string> tour_alone_codes(const Driver& d, const DriverLimits& l, const Tour& t) {
@@ -194,6 +197,17 @@ std::vector<std::string> driver_blockers(int tour, const Driver& driver, const R
     if (const DayWork* next = neighbour(t.day + 1)) link_flags(merged, *next, 0, l, tours, p, f);
   } else if (p.week_wrap) {
     if (const DayWork* next = neighbour(0)) link_flags(merged, *next, week, l, tours, p, f);
+  }
+
+  // Continuity from last week (dispatch.md §3): the rest from last week's end to the merged day,
+  // and the working-day streak (a driver due a day off reads as a rest problem to a dispatcher).
+  if (!rested_from_previous_week(driver, l, merged.first_start)) f[sRest] = true;
+  {
+    std::array<bool, 7> worked{};
+    for (const auto& [day, w] : days)
+      if (day >= 0 && day < kDaysPerWeek) worked[static_cast<size_t>(day)] = true;
+    if (t.day >= 0 && t.day < kDaysPerWeek) worked[static_cast<size_t>(t.day)] = true;
+    if (!within_working_streak(driver, l, leading_working_days(worked))) f[sRest] = true;
   }
 
   // Working days (a new day only), one location all week, weekly work.

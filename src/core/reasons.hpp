@@ -14,10 +14,12 @@ namespace so {
 
 // What stops one driver from taking one tour on top of its roster in `plan` (empty = nothing:
 // the tour could be inserted as is). Codes in a fixed precedence: the tour-alone reasons
-// (qualification, availability, span / weekly limit shorter than the tour), then the roster
-// reasons (TOUR_OVERLAP, DRIVER_MAX_TOURS_PER_DAY, DRIVER_DAILY_SPAN_LIMIT, DRIVER_REST_VIOLATION,
-// DRIVER_WEEKLY_LIMIT), then INFEASIBLE for a policy rule that is not personal (a forbidden gap,
-// a policy span, working days, location, consecutive 3er).
+// (qualification, availability, span / weekly limit shorter than the tour, the rest or streak
+// from last week), then the roster reasons (TOUR_OVERLAP, DRIVER_MAX_TOURS_PER_DAY,
+// DRIVER_DAILY_SPAN_LIMIT, DRIVER_REST_VIOLATION, DRIVER_WEEKLY_LIMIT), then INFEASIBLE for a
+// policy rule that is not personal (a forbidden gap, a policy span, working days, location,
+// consecutive 3er). Continuity across weeks (dispatch.md §3) is personal history: both the rest
+// from last week's end and the working-day streak (a day off is due) are DRIVER_REST_VIOLATION.
 std::vector<std::string> driver_blockers(int tour, const Driver& driver, const Roster* roster,
                                          const std::vector<Tour>& tours, const Policy& p);
 

@@ -49,6 +49,7 @@ struct DriverModeReport {
   int previous_assignments = -1;  // -1: no previous plan given
   int kept_assignments = 0;       // previous (driver, tour) pairs also in this plan
   std::vector<Lock> locks;        // as requested: the plan and every export mark these tours
+  int previous_week_drivers = 0;  // drivers carrying last week's end or streak (given, or from last week's plan)
   std::string error;              // why the request could not be solved (e.g. an impossible lock)
 };
 

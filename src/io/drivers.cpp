@@ -27,6 +27,10 @@ constexpr const char* kExpectToursPerDay = "a whole number 1..3";
 constexpr const char* kExpectContract = "FTE or PT";
 constexpr const char* kExpectId = "a driver id (string or integer)";
 constexpr const char* kExpectTourId = "a tour id (string or integer)";
+constexpr const char* kExpectStreak = "a whole number of days 0..7";
+constexpr const char* kExpectWeek = "\"previous\" (default) or \"current\" (a Sunday block that ended after midnight: day Mon)";
+constexpr const char* kExpectLastEnd = "{\"day\": \"Sun\", \"time\": \"22:30\"}";
+constexpr const char* kExpectDate = "a date YYYY-MM-DD";
 constexpr double kMaxHours = 168;
 
 // One schema problem, kept structured so the HTTP layer (JsonProblem) and the file readers
@@ -113,6 +117,38 @@ TimeWindow window_from(int day, Minutes start, Minutes end) {
   TimeWindow w{week_minute(day, start), week_minute(day, end)};
   if (end < start) w.end += kMinutesPerDay;
   return w;
+}
+
+// Last week's end as week-linear minutes relative to this Monday 00:00: a day of last week
+// (Sun 22:30 = -90), or this Monday's clock for a Sunday block that ended after midnight.
+Minutes previous_end_minutes(int day, Minutes time, bool current_week) {
+  return current_week ? week_minute(0, time) : week_minute(day, time) - kDaysPerWeek * kMinutesPerDay;
+}
+
+// "Sun 22:30" or "Mon 01:30 current" (the CSV cell of previous_last_end; nullopt: malformed).
+std::optional<Minutes> previous_end_from_text(std::string_view cell) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (char c : cell) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!cur.empty()) words.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) words.push_back(cur);
+  if (words.size() != 2 && words.size() != 3) return std::nullopt;
+  auto day = day_from_text(words[0]);
+  auto time = parse_hhmm(words[1]);
+  bool current = false;
+  if (words.size() == 3) {
+    const std::string w = lower(words[2]);
+    if (w == "current") current = true;
+    else if (w != "previous") return std::nullopt;
+  }
+  if (!day || !time || (current && *day != 0)) return std::nullopt;
+  return previous_end_minutes(*day, *time, current);
 }
 
 void normalize(Driver& d) {
@@ -293,6 +329,66 @@ std::optional<Driver> driver_from_item(const json& item, const json& iloc, std::
     else d.contract = *c;
   }
 
+  // Continuity across weeks (dispatch.md §3):
+  // "previous_week": {"last_end": {"day": "Sun", "time": "22:30"[, "week": "previous"|"current"]},
+  //                   "consecutive_days_worked": 3} — both optional; null or {} = no constraint.
+  if (const json* v = field(item, {"previous_week"}, key)) {
+    const json ploc = extend(iloc, key);
+    if (!v->is_object()) {
+      issue(ploc, "type_error.dict", "value is not a valid dict", value_text(*v),
+            "{\"last_end\": {\"day\", \"time\"}, \"consecutive_days_worked\"}");
+    } else {
+      const char* pk = nullptr;
+      if (const json* le = field(*v, {"last_end"}, pk)) {
+        const json lloc = extend(ploc, pk);
+        if (!le->is_object()) {
+          issue(lloc, "type_error.dict", "value is not a valid dict", value_text(*le), kExpectLastEnd);
+        } else {
+          const char* lk = nullptr;
+          std::optional<int> day;
+          std::optional<Minutes> time;
+          bool current = false, week_ok = true;
+          if (const json* dv = field(*le, {"day"}, lk)) {
+            day = json_day(*dv);
+            if (!day) issue(extend(lloc, lk), "value_error.day", "unknown day", value_text(*dv), kExpectDay);
+          } else {
+            issue(extend(lloc, "day"), "value_error.missing", "field required", {}, kExpectDay);
+          }
+          if (const json* tv = field(*le, {"time", "end_time"}, lk)) {
+            time = tv->is_string() ? parse_hhmm(tv->get<std::string>()) : std::nullopt;
+            if (!tv->is_string()) issue(extend(lloc, lk), "type_error.str", "time is not a string", value_text(*tv), kExpectTime);
+            else if (!time) issue(extend(lloc, lk), "value_error.time", "bad time", value_text(*tv), kExpectTime);
+          } else {
+            issue(extend(lloc, "time"), "value_error.missing", "field required", {}, kExpectTime);
+          }
+          if (const json* wv = field(*le, {"week"}, lk)) {
+            const std::string w = wv->is_string() ? lower(trim(wv->get<std::string>())) : std::string();
+            if (w == "current") current = true;
+            else if (w != "previous") {
+              issue(extend(lloc, lk), "value_error.enum", "unknown week", value_text(*wv), kExpectWeek);
+              week_ok = false;
+            }
+            if (current && day && *day != 0) {
+              issue(extend(lloc, lk), "value_error.week", "only Monday can be in the current week", value_text(*wv),
+                    kExpectWeek);
+              week_ok = false;
+            }
+          }
+          if (day && time && week_ok) d.previous_last_end = previous_end_minutes(*day, *time, current);
+        }
+      }
+      if (const json* sv = field(*v, {"consecutive_days_worked"}, pk)) {
+        std::optional<long long> n;
+        if (!sv->is_boolean()) n = integer_value(*sv);
+        const json sloc = extend(ploc, pk);
+        if (!n) issue(sloc, "type_error.integer", "value is not a valid integer", value_text(*sv), kExpectStreak);
+        else if (*n < 0) issue(sloc, "value_error.number.not_ge", "must not be negative", value_text(*sv), kExpectStreak);
+        else if (*n > 7) issue(sloc, "value_error.number.not_le", "must be at most 7", value_text(*sv), kExpectStreak);
+        else d.previous_streak = static_cast<int>(*n);
+      }
+    }
+  }
+
   if (issues.size() != before) return std::nullopt;
   normalize(d);
   return d;
@@ -350,6 +446,42 @@ std::vector<Lock> locks_from(const json& arr, const json& prefix, std::vector<Is
   return out;
 }
 
+// When a previous plan's item ran, for continuity (dispatch.md §3): "day" and the clock times —
+// a tour's (or an assignment's) "start_time"/"end_time", a block's "start"/"end" (as api.md §4
+// writes them). Absent = unknown; present but malformed = an issue.
+void read_when(const json& obj, const json& loc, PreviousAssignment& pa, std::vector<Issue>& issues,
+               bool block_level = false) {
+  const char* key = nullptr;
+  if (const json* dv = field(obj, {"day"}, key)) {
+    if (auto day = json_day(*dv)) pa.day = *day;
+    else issues.push_back({extend(loc, key), "value_error.day", "unknown day", value_text(*dv), kExpectDay});
+  }
+  auto time_of = [&](std::initializer_list<const char*> names, std::optional<Minutes>& out) {
+    const char* tk = nullptr;
+    if (const json* tv = field(obj, names, tk)) {
+      out = tv->is_string() ? parse_hhmm(tv->get<std::string>()) : std::nullopt;
+      if (!out) issues.push_back({extend(loc, tk), "value_error.time", "bad time", value_text(*tv), kExpectTime});
+    }
+  };
+  if (block_level) {
+    time_of({"start"}, pa.start);
+    time_of({"end"}, pa.end);
+  } else {
+    time_of({"start_time"}, pa.start);
+    time_of({"end_time"}, pa.end);
+  }
+}
+
+// A previous plan's "week_start" ("" or absent = not given; else a real YYYY-MM-DD date).
+std::string read_week_start(const json& obj, const json& loc, std::vector<Issue>& issues) {
+  auto it = obj.find("week_start");
+  if (it == obj.end() || it->is_null()) return {};
+  if (it->is_string() && it->get<std::string>().empty()) return {};
+  if (it->is_string() && days_of_date(it->get<std::string>())) return it->get<std::string>();
+  issues.push_back({extend(loc, "week_start"), "value_error.date", "not a date", value_text(*it), kExpectDate});
+  return {};
+}
+
 // {"assignments":[{"driver_id","tour_id"}]} (or a bare array of them).
 void assignments_from(const json& arr, const json& loc, std::vector<PreviousAssignment>& out, std::vector<Issue>& issues) {
   if (!arr.is_array()) {
@@ -377,7 +509,10 @@ void assignments_from(const json& arr, const json& loc, std::vector<PreviousAssi
     } else {
       issues.push_back({extend(iloc, "tour_id"), "value_error.missing", "field required", {}, kExpectTourId});
     }
-    if (driver && tour) out.push_back({*driver, *tour});
+    if (!driver || !tour) continue;
+    PreviousAssignment pa(*driver, *tour);
+    read_when(a, iloc, pa, issues);
+    out.push_back(std::move(pa));
   }
 }
 
@@ -417,6 +552,8 @@ void plan_assignments_from(const json& drivers, const json& loc, std::vector<Pre
         issues.push_back({bloc, "type_error.dict", "value is not a valid dict", value_text(bj), "{day, tours}"});
         continue;
       }
+      PreviousAssignment block_when;  // the block's day and clock window (a tour given as a bare id)
+      read_when(bj, bloc, block_when, issues, /*block_level=*/true);
       const json* tl = field(bj, {"tours"}, key);
       if (!tl) continue;
       json tsloc = extend(bloc, "tours");
@@ -428,6 +565,7 @@ void plan_assignments_from(const json& drivers, const json& loc, std::vector<Pre
         const json& tj = (*tl)[t];
         json tloc = extend(tsloc, t);
         std::optional<std::string> tour;
+        PreviousAssignment when = block_when;
         if (tj.is_object()) {
           const char* tk = nullptr;
           if (const json* idv = field(tj, {"id", "tour_id"}, tk)) {
@@ -436,11 +574,22 @@ void plan_assignments_from(const json& drivers, const json& loc, std::vector<Pre
           } else {
             issues.push_back({extend(tloc, "id"), "value_error.missing", "field required", {}, kExpectTourId});
           }
+          PreviousAssignment own;
+          read_when(tj, tloc, own, issues);
+          if (own.day >= 0) when.day = own.day;
+          if (own.start || own.end) {
+            when.start = own.start;
+            when.end = own.end;
+          }
         } else {
           tour = id_value(tj);
           if (!tour) issues.push_back({tloc, "type_error.str", "tour id is not a string", value_text(tj), kExpectTourId});
         }
-        if (driver && tour) out.push_back({*driver, *tour});
+        if (driver && tour) {
+          when.driver_id = *driver;
+          when.tour_id = *tour;
+          out.push_back(std::move(when));
+        }
       }
     }
   }
@@ -457,16 +606,22 @@ std::vector<PreviousAssignment> previous_from(const json& previous, const json& 
                       "a plan object (drivers[].blocks[].tours[]) or {\"assignments\":[…]}"});
     return out;
   }
+  std::string week;  // the plan's week_start: marks last week's plan (continuity, dispatch.md §3)
   if (previous.contains("assignments") && !previous["assignments"].is_null()) {
+    week = read_week_start(previous, prefix, issues);
     assignments_from(previous["assignments"], extend(prefix, "assignments"), out, issues);
   } else if (previous.contains("drivers") && !previous["drivers"].is_null()) {
+    week = read_week_start(previous, prefix, issues);
     plan_assignments_from(previous["drivers"], extend(prefix, "drivers"), out, issues);
   } else if (previous.contains("plan") && previous["plan"].is_object() && previous["plan"].contains("drivers")) {
+    week = read_week_start(previous["plan"], extend(prefix, "plan"), issues);
+    if (week.empty()) week = read_week_start(previous, prefix, issues);
     plan_assignments_from(previous["plan"]["drivers"], extend(extend(prefix, "plan"), "drivers"), out, issues);
   } else {
     issues.push_back({extend(prefix, "drivers"), "value_error.missing", "field required", {},
                       "a plan object (drivers[].blocks[].tours[]) or {\"assignments\":[…]}"});
   }
+  for (PreviousAssignment& pa : out) pa.week_start = week;
   return out;
 }
 
@@ -584,7 +739,8 @@ std::optional<double> csv_number(std::string_view s) {
   return d;
 }
 
-enum class Col { Id, Name, Quals, Days, MaxWeekly, MinWeekly, MaxTours, MinRest, MaxSpan, Contract, Unavailable };
+enum class Col { Id, Name, Quals, Days, MaxWeekly, MinWeekly, MaxTours, MinRest, MaxSpan, Contract, Unavailable,
+                 PrevLastEnd, PrevStreak };
 
 std::optional<Col> column_of(std::string_view header_cell) {
   static const std::map<std::string, Col> names = {
@@ -600,6 +756,9 @@ std::optional<Col> column_of(std::string_view header_cell) {
       {"max_daily_span_hours", Col::MaxSpan},
       {"contract", Col::Contract},
       {"unavailable", Col::Unavailable},
+      {"previous_last_end", Col::PrevLastEnd},
+      {"previous_streak", Col::PrevStreak},
+      {"consecutive_days_worked", Col::PrevStreak},
   };
   auto it = names.find(lower(trim(header_cell)));
   if (it == names.end()) return std::nullopt;
@@ -721,6 +880,21 @@ std::vector<Driver> parse_drivers_csv(std::string_view content, const std::strin
             d.unavailable.push_back(window_from(*day, *st, *en));
           }
           break;
+        case Col::PrevLastEnd: {
+          // "Sun 22:30" (a day of last week), or "Mon 01:30 current" (ended after midnight).
+          auto v = previous_end_from_text(cell);
+          if (!v) fail("previous_last_end", "bad last end of the previous week", cell,
+                       "DAY HH:MM of last week, e.g. Sun 22:30 (or Mon 01:30 current)");
+          d.previous_last_end = *v;
+          break;
+        }
+        case Col::PrevStreak: {
+          auto v = csv_number(cell);
+          if (!v || std::floor(*v) != *v) fail("previous_streak", "not a whole number", cell, kExpectStreak);
+          if (*v < 0 || *v > 7) fail("previous_streak", "out of range", cell, kExpectStreak);
+          d.previous_streak = static_cast<int>(*v);
+          break;
+        }
       }
     }
     if (!has_id) fail("id", "missing driver id", {}, "a non-empty id in every row");
@@ -848,6 +1022,25 @@ json driver_to_json(const Driver& d) {
   j["min_rest_hours"] = hours(d.min_rest_minutes);
   j["max_daily_span_hours"] = hours(d.max_daily_span_minutes);
   j["contract"] = d.contract == Contract::Unspecified ? json(nullptr) : json(contract_name(d.contract));
+  // The shape drivers_from_json reads; null when the driver carries nothing from last week.
+  if (d.previous_last_end || d.previous_streak > 0) {
+    json pw;
+    if (d.previous_last_end) {
+      const Minutes v = *d.previous_last_end;
+      if (v >= 0) {
+        pw["last_end"] = {{"day", "Mon"}, {"time", format_hhmm(v % kMinutesPerDay)}, {"week", "current"}};
+      } else {
+        const Minutes w = std::max<Minutes>(0, v + kDaysPerWeek * kMinutesPerDay);
+        pw["last_end"] = {{"day", std::string(day_short_name(w / kMinutesPerDay))}, {"time", format_hhmm(w % kMinutesPerDay)}};
+      }
+    } else {
+      pw["last_end"] = nullptr;
+    }
+    pw["consecutive_days_worked"] = d.previous_streak;
+    j["previous_week"] = std::move(pw);
+  } else {
+    j["previous_week"] = nullptr;
+  }
   return j;
 }
 

@@ -7,16 +7,25 @@
 //   "unavailable":[{"day","start_time"|"start","end_time"|"end"}] (end not after start = to the
 //   next day's clock time, like a tour), "max_weekly_hours", "min_weekly_hours",
 //   "max_tours_per_day", "min_rest_hours", "max_daily_span_hours" (numbers > 0; hours are
-//   converted to whole minutes, rounded), "contract": "FTE"|"PT"}. Unknown keys are ignored.
+//   converted to whole minutes, rounded), "contract": "FTE"|"PT",
+//   "previous_week": {"last_end": {"day": "Sun", "time": "22:30"}, "consecutive_days_worked": 3}
+//   (dispatch.md §3; both optional, null / {} = no constraint; last_end's day is a day of LAST
+//   week, or "week": "current" with day "Mon" for a Sunday block that ended after midnight;
+//   consecutive_days_worked 0..7 = days worked in a row up to last Sunday)}. Unknown keys are ignored.
 // Drivers CSV (`,` or `;` separated, header row naming columns, UTF-8 BOM tolerated):
 //   id,name,qualifications,available_days,max_weekly_hours,min_weekly_hours,max_tours_per_day,
-//   min_rest_hours,max_daily_span_hours,contract,unavailable
+//   min_rest_hours,max_daily_span_hours,contract,unavailable,previous_last_end,previous_streak
 //   — only `id` is required; list cells separated by `|` (or `,` / `;` inside a quoted cell, as
 //   the reference's sample_drivers.csv writes "Standard,HeavyGoods"); `unavailable` as
-//   `Sat 06:00-12:00|Mon 00:00-08:00`; empty cell = not set. Hours may use a decimal comma.
+//   `Sat 06:00-12:00|Mon 00:00-08:00`; `previous_last_end` as `Sun 22:30` (or `Mon 01:30 current`),
+//   `previous_streak` (alias `consecutive_days_worked`) 0..7; empty cell = not set. Hours may use
+//   a decimal comma.
 // Locks JSON: [{"driver_id","tour_ids":[…]}]. Previous plan JSON: a plan/report object of api.md
 // §4 (drivers[].driver_id, blocks[].tours[].id or plain id strings) or
-// {"assignments":[{"driver_id","tour_id"}]}.
+// {"assignments":[{"driver_id","tour_id"}]}. Its "week_start" and each block's "day" and tour's
+// "start_time"/"end_time" (or the block's "start"/"end"; in the assignments form "day",
+// "start_time", "end_time" per item) are kept: a plan of the week before the request's
+// week_start carries last week's end and streak into this week (with_previous_week, driver.hpp).
 #include <string>
 #include <string_view>
 #include <vector>

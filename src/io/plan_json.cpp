@@ -112,6 +112,7 @@ json driver_mode_json(const PlanReport& r, int drivers_used) {
           {"locks_kept", dm.locks_kept},
           {"previous_assignments", dm.previous_assignments < 0 ? json(nullptr) : json(dm.previous_assignments)},
           {"kept_assignments", dm.kept_assignments},
+          {"previous_week_drivers", dm.previous_week_drivers},
           {"error", or_null(dm.error)}};
 }
 

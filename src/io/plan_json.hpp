@@ -40,7 +40,8 @@ namespace so {
 //  - unassigned_tours[] items: {"tour_id","day","start_time","end_time","required_qualifications",
 //    "reason_codes","drivers_blocked":{code:n}};
 //  - "driver_mode":{"drivers_available","drivers_used","locks_requested","locks_kept",
-//    "previous_assignments" (null: no previous plan),"kept_assignments","error" (null)};
+//    "previous_assignments" (null: no previous plan),"kept_assignments","previous_week_drivers" (drivers
+//    carrying last week's end or streak, dispatch.md §3),"error" (null)};
 //  - kpis + "drivers_available","tours_uncovered","contract_shortfall_hours","drivers_below_contract_min";
 //  - lower_bounds + "uncovered_tours" (null when unproven), "uncovered_tours_name".
 // {"enable_fill_to_target_greedy": true, "fte_hours_target": 48}: each applied override and the

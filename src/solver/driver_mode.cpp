@@ -118,14 +118,30 @@ TypeSet split_lock_types(const std::vector<Tour>& tours, const std::vector<int>&
   return ts;
 }
 
-// Interchangeable drivers: identical qualifications, availability, effective limits and
-// contract minimum; a driver with locks is a class of its own.
+// Interchangeable drivers: identical qualifications, availability, effective limits, contract
+// minimum and previous week (as far as this week's tours can tell); a driver with locks is a
+// class of its own.
 struct DriverClass {
   std::vector<int> members;  // driver indices, request order
   int lock_owner = -1;       // driver index when the class is one locked driver
   DriverLimits limits;
   Policy policy;  // personal policy of the members
+  int day_off_by = -1;  // the working-day streak from last week: a day in 0..day_off_by is off (-1: none)
 };
+
+// The previous week (dispatch.md §3) as this week's tours see it: how many distinct tour starts
+// lie before the earliest start the rest from last week allows (0: it binds nothing), and the
+// day by which a day off is due (-1: none, or a day without tours comes before it anyway).
+std::pair<int, int> previous_week_key(const Driver& d, const DriverLimits& l, const std::vector<Minutes>& starts,
+                                      const std::array<bool, 7>& tour_days) {
+  int before = 0;
+  if (const auto earliest = earliest_start_after_previous_week(d, l))
+    before = static_cast<int>(std::lower_bound(starts.begin(), starts.end(), *earliest) - starts.begin());
+  int off_by = day_off_due_by(d, l).value_or(-1);
+  for (int day = 0; day <= off_by; ++day)
+    if (!tour_days[static_cast<size_t>(day)]) off_by = -1;
+  return {before, off_by};
+}
 
 auto limits_key(const DriverLimits& l) {
   return std::make_tuple(l.max_weekly_minutes, l.min_weekly_minutes, l.max_tours_per_day, l.min_rest_minutes,
@@ -133,23 +149,32 @@ auto limits_key(const DriverLimits& l) {
 }
 
 std::vector<DriverClass> build_classes(const std::vector<Driver>& drivers, const std::vector<char>& has_lock,
-                                       const Policy& p) {
+                                       const Policy& p, const std::vector<Tour>& tours) {
   using Key = std::tuple<std::vector<std::string>, std::array<bool, 7>, std::vector<std::pair<Minutes, Minutes>>,
-                         decltype(limits_key(DriverLimits{}))>;
+                         decltype(limits_key(DriverLimits{})), std::pair<int, int>>;
+  std::vector<Minutes> starts;
+  std::array<bool, 7> tour_days{};
+  for (const Tour& t : tours) {
+    starts.push_back(t.week_start());
+    if (t.day >= 0 && t.day < kDaysPerWeek) tour_days[static_cast<size_t>(t.day)] = true;
+  }
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
   std::map<Key, int> by_key;
   std::vector<DriverClass> classes;
   for (int d = 0; d < static_cast<int>(drivers.size()); ++d) {
     const Driver& dr = drivers[static_cast<size_t>(d)];
     const DriverLimits lim = driver_limits(dr, p);
+    const std::pair<int, int> prev = previous_week_key(dr, lim, starts, tour_days);
     if (has_lock[static_cast<size_t>(d)]) {
-      classes.push_back(DriverClass{{d}, d, lim, personal_policy(dr, p)});
+      classes.push_back(DriverClass{{d}, d, lim, personal_policy(dr, p), prev.second});
       continue;
     }
     std::vector<std::pair<Minutes, Minutes>> un;
     for (const TimeWindow& w : dr.unavailable) un.emplace_back(w.start, w.end);
-    Key key{dr.qualifications, dr.available_days, un, limits_key(lim)};
+    Key key{dr.qualifications, dr.available_days, un, limits_key(lim), prev};
     auto [it, fresh] = by_key.emplace(key, static_cast<int>(classes.size()));
-    if (fresh) classes.push_back(DriverClass{{}, -1, lim, personal_policy(dr, p)});
+    if (fresh) classes.push_back(DriverClass{{}, -1, lim, personal_policy(dr, p), prev.second});
     classes[static_cast<size_t>(it->second)].members.push_back(d);
   }
   return classes;
@@ -280,7 +305,9 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   const Policy& p = req.policy;
   const SolverConfig& cfg = req.config;
   const std::vector<Tour>& tours = req.tours;
-  const std::vector<Driver>& drivers = req.drivers;
+  // Continuity across weeks (dispatch.md §3): a previous_plan of last week gives the drivers
+  // without a previous_week of their own last week's end and streak.
+  const std::vector<Driver> drivers = with_previous_week(req.drivers, req.previous, req.week_start);
   const int ndrivers = static_cast<int>(drivers.size());
   PlanReport rep = open_report(req, budget);
   rep.driver_mode.enabled = true;
@@ -288,6 +315,8 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   for (const Lock& l : req.locks) rep.driver_mode.locks_requested += static_cast<int>(l.tour_ids.size());
   rep.driver_mode.locks = req.locks;
   rep.driver_mode.previous_assignments = req.previous.empty() ? -1 : static_cast<int>(req.previous.size());
+  rep.driver_mode.previous_week_drivers = static_cast<int>(std::count_if(
+      drivers.begin(), drivers.end(), [](const Driver& d) { return d.previous_last_end || d.previous_streak > 0; }));
 
   const Minutes fte_minutes = hours_to_minutes_threshold(p.fte_min_hours);
   int incumbent_drivers = -1;
@@ -365,7 +394,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   const std::vector<TourType>& types = ts.types;
   const int ntypes = static_cast<int>(types.size());
   const std::vector<BlockPattern> blocks = enumerate_blocks(types, p);
-  const std::vector<DriverClass> classes = build_classes(drivers, has_lock, p);
+  const std::vector<DriverClass> classes = build_classes(drivers, has_lock, p, tours);
   const int nclasses = static_cast<int>(classes.size());
 
   // Locked types per (owner, day): the owner's block on that day must hold all of them.
@@ -391,7 +420,7 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
     quals.erase(std::unique(quals.begin(), quals.end()), quals.end());
     if (!holds_qualifications(rep_d, quals) || !available_on_day(rep_d, bp.day)) return false;
     if (!within_daily_span(c.limits, bp.span()) || !within_tours_per_day(c.limits, bp.n) ||
-        !within_weekly_limit(c.limits, bp.work))
+        !within_weekly_limit(c.limits, bp.work) || !rested_from_previous_week(rep_d, c.limits, bp.start))
       return false;
     if (c.lock_owner >= 0) {
       auto it = lock_day_types.find({c.lock_owner, bp.day});
@@ -465,7 +494,8 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
   const double big_m = static_cast<double>(ndrivers) * max_column_cost + 1.0;
   for (SubClass& s : subs)
     s.pricer = std::make_unique<Pricer>(copies, s.copies, classes[static_cast<size_t>(s.cls)].policy,
-                                        class_cost(classes[static_cast<size_t>(s.cls)]));
+                                        class_cost(classes[static_cast<size_t>(s.cls)]),
+                                        classes[static_cast<size_t>(s.cls)].day_off_by);
 
   // Bounds on drivers for full coverage (personal limits only tighten: the forecast-mode bounds hold).
   const std::vector<TourType> base_types = aggregate_tour_types(tours);
@@ -958,7 +988,8 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
             cc.push_back(id);
           }
           if (cc.size() != forecast_cols[static_cast<size_t>(r)].size()) continue;
-          if (!column_feasible(cc, copies, classes[static_cast<size_t>(subs[static_cast<size_t>(s)].cls)].policy)) continue;
+          const DriverClass& dc = classes[static_cast<size_t>(subs[static_cast<size_t>(s)].cls)];
+          if (!column_feasible(cc, copies, dc.policy, dc.day_off_by)) continue;
           legal[static_cast<size_t>(r)].emplace_back(s, std::move(cc));
         }
       // Seed the master with every legal copy of the forecast rosters, and per sub-class with the
@@ -981,7 +1012,9 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
             for (int b : forecast_cols[static_cast<size_t>(r)])
               if (const int id = sc.copy_of_block[static_cast<size_t>(b)]; id >= 0) cc.push_back(id);
             if (cc.empty() || cc.size() == forecast_cols[static_cast<size_t>(r)].size()) continue;
-            if (!column_feasible(cc, copies, classes[static_cast<size_t>(sc.cls)].policy)) continue;
+            if (!column_feasible(cc, copies, classes[static_cast<size_t>(sc.cls)].policy,
+                                 classes[static_cast<size_t>(sc.cls)].day_off_by))
+              continue;
             cols.push_back(cc);
             cl.push_back(sc.cls);
             costs.push_back(sc.pricer->cost_of(cc));
@@ -1336,12 +1369,15 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
       PricerList pl;
       for (const SubClass& sc : subs) {
         own.push_back(std::make_unique<Pricer>(copies, sc.copies, classes[static_cast<size_t>(sc.cls)].policy,
-                                               driver_count_cost()));
+                                               driver_count_cost(), classes[static_cast<size_t>(sc.cls)].day_off_by));
         pl.emplace_back(own.back().get(), sc.cls);
       }
       const CgOut pc = run_cg_on(pure, pl, kPureBoundRounds, kCgIterationsPerRow * nrows + kIterationsBase,
                                  kLagrangianGap, /*certify=*/true);
-      if (!pc.stopped && !pc.failed) {
+      // A value above the pool size prices uncovered-tour slack: it only says that this pool cannot
+      // cover the week (lower_bounds.uncovered_tours says by how much), not how many drivers a
+      // plan needs — e.g. 831 "drivers" for 150 on the reference week with last week's rest.
+      if (!pc.stopped && !pc.failed && certified_ceil(pc.lagrangian) <= ndrivers) {
         const int lb = certified_ceil(pc.lagrangian);
         if (dbg) std::fprintf(stderr, "[dm] pure bound: lp %.4f lag %.4f -> %d rounds %d t=%.2f\n", pc.lp, pc.lagrangian, lb, pc.rounds, budget.elapsed());
         // ⌈LP⌉ only when the duals proved it (converged); otherwise the value is a Lagrangian
@@ -1558,7 +1594,8 @@ PlanReport solve_driver_mode(const SolveRequest& req, const SolveControl& contro
       }
       if (allowed.empty()) continue;
       own.push_back(std::make_unique<Pricer>(copies, std::move(allowed), classes[static_cast<size_t>(sc.cls)].policy,
-                                             class_cost(classes[static_cast<size_t>(sc.cls)])));
+                                             class_cost(classes[static_cast<size_t>(sc.cls)]),
+                                             classes[static_cast<size_t>(sc.cls)].day_off_by));
       pl.emplace_back(own.back().get(), sc.cls);
     }
     DriverMaster sm(sdem, slack_cost, scap);

@@ -69,8 +69,13 @@ double column_cost(const Column& col, const std::vector<BlockPattern>& blocks, c
   return cost;
 }
 
-bool column_feasible(const Column& col, const std::vector<BlockPattern>& blocks, const Policy& p) {
+bool column_feasible(const Column& col, const std::vector<BlockPattern>& blocks, const Policy& p, int day_off_by) {
   if (col.empty()) return false;
+  if (day_off_by >= 0 && static_cast<int>(col.size()) > day_off_by) {
+    bool unbroken = true;  // blocks on every day 0..day_off_by
+    for (int i = 0; i <= day_off_by && unbroken; ++i) unbroken = blocks[static_cast<size_t>(col[static_cast<size_t>(i)])].day == i;
+    if (unbroken) return false;
+  }
   Minutes minutes = 0;
   for (size_t i = 0; i < col.size(); ++i) {
     const BlockPattern& b = blocks[static_cast<size_t>(col[i])];
@@ -94,8 +99,9 @@ bool column_feasible(const Column& col, const std::vector<BlockPattern>& blocks,
 // ---------------------------------------------------------------------------------------------
 // The DP.
 
-Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed, const Policy& p, CostModel cost)
-    : blocks_(blocks), allowed_(std::move(allowed)), policy_(p), cost_(cost) {
+Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed, const Policy& p, CostModel cost,
+               int day_off_by)
+    : blocks_(blocks), allowed_(std::move(allowed)), policy_(p), cost_(cost), day_off_by_(day_off_by) {
   std::sort(allowed_.begin(), allowed_.end());
   allowed_.erase(std::unique(allowed_.begin(), allowed_.end()), allowed_.end());
   // Blocks heavier than the weekly cap can never be used.
@@ -118,6 +124,16 @@ Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed
   const Minutes cap = p.max_weekly_minutes;
   // Working days only need tracking when the limit can bind.
   kdim_ = days_with_blocks > p.max_working_days ? p.max_working_days + 1 : 1;
+  // The streak from last week binds only when every day 0..day_off_by has blocks; then the DP
+  // counts working days (an unbroken run from Monday through day d is exactly d + 1 days by day
+  // d). When the weekly limit does not need the count, only days 0..day_off_by are counted.
+  if (day_off_by_ >= kDaysPerWeek) day_off_by_ = -1;
+  for (int d = 0; d <= day_off_by_; ++d)
+    if (days_[static_cast<size_t>(d)].ids.empty()) day_off_by_ = -1;
+  if (day_off_by_ >= 0 && kdim_ == 1) {
+    kdim_ = day_off_by_ + 2;
+    count_until_ = day_off_by_;
+  }
   long nblocks = 0;
   for (const DayBlocks& db : days_) nblocks += static_cast<long>(db.ids.size());
   auto reachable = [&](Minutes q) {
@@ -293,8 +309,9 @@ bool Pricer::run_dp(std::span<const double> duals, double column_dual, const std
         const int l2 = level_of(total);
         if (l2 < 0) continue;  // not reachable with this day's block (the state is empty anyway)
         for (int k = 0; k < K; ++k) {
-          const int k2 = track_k ? k + 1 : 0;
+          const int k2 = track_k ? (d <= count_until_ ? k + 1 : k) : 0;
           if (k2 >= K && track_k) break;
+          if (d == day_off_by_ && k2 == d + 1) continue;  // days 0..d all worked: a day off was due
           const double val = bestPred[static_cast<size_t>(l * K + k)];
           if (val == kNegInf) continue;
           const size_t o = static_cast<size_t>(l2 * K + k2);
@@ -358,7 +375,7 @@ Column Pricer::backtrack(const Candidate& c, const std::vector<std::vector<int32
     col.push_back(b);
     const int32_t pj = pred[static_cast<size_t>(d)][static_cast<size_t>((j * L + l) * K + k)];
     const int lp = level_of(level_minutes_[static_cast<size_t>(l)] - dp_work(b));
-    const int kp = track_k ? k - 1 : 0;
+    const int kp = track_k ? (d <= count_until_ ? k - 1 : k) : 0;
     l = lp;
     k = kp;
     if (pj >= 0) {  // a block on day d-1

@@ -50,8 +50,10 @@ ColumnStats column_stats(const Column& col, const std::vector<BlockPattern>& blo
 double column_cost(const Column& col, const std::vector<BlockPattern>& blocks, const Policy& p, const CostModel& c);
 
 // Does the column satisfy every weekly roster rule (domain.md §5) of the policy? Used by tests,
-// assertions and repair moves; the DP enforces the same rules structurally.
-bool column_feasible(const Column& col, const std::vector<BlockPattern>& blocks, const Policy& p);
+// assertions and repair moves; the DP enforces the same rules structurally. `day_off_by` ≥ 0
+// (driver mode, the working-day streak from last week, dispatch.md §3): one of days
+// 0..day_off_by must be off.
+bool column_feasible(const Column& col, const std::vector<BlockPattern>& blocks, const Policy& p, int day_off_by = -1);
 
 // May block `next` be worked on the day after block `prev` (rest incl. legacy rule, fatigue)?
 bool consecutive_ok(const BlockPattern& prev, const BlockPattern& next, const Policy& p);
@@ -80,8 +82,11 @@ inline constexpr long kMaxPricingStates = 24'000'000;
 class Pricer {
  public:
   // `allowed`: the block indices this sub-problem may use (e.g. one location, or the types of an
-  // LNS neighbourhood). Blocks must be valid (enumerate_blocks).
-  Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed, const Policy& p, CostModel cost);
+  // LNS neighbourhood). Blocks must be valid (enumerate_blocks). `day_off_by` ≥ 0: every column
+  // has a day off among days 0..day_off_by (the working-day streak from last week; the DP then
+  // counts working days and drops a block on that day after an unbroken run from Monday).
+  Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed, const Policy& p, CostModel cost,
+         int day_off_by = -1);
 
   // duals: one per tour type (global type index); column_dual: dual of a "Σ x ≤ N" row (0 if none).
   // Reduced cost of column p = cost_p − Σ_t a_tp duals_t − column_dual.
@@ -106,7 +111,8 @@ class Pricer {
     if (it == level_minutes_.end()) return std::nullopt;
     return *it;
   }
-  int days_tracked() const { return kdim_; }
+  int days_tracked() const { return kdim_; }  // working-day counter size (1 = not tracked)
+  int day_off_by() const { return day_off_by_; }  // -1: no streak rule (or none that can bind)
   const CostModel& cost() const { return cost_; }
   const Policy& policy() const { return policy_; }
   double cost_of(const Column& col) const { return column_cost(col, blocks_, policy_, cost_); }
@@ -159,6 +165,8 @@ class Pricer {
   Minutes quantum_ = 1;                 // minutes per DP work unit (1 = exact)
   long states_ = 0;                     // Σ blocks × levels × working-day states of one DP
   bool wrap_ = false;                   // Sunday→Monday transition active
+  int day_off_by_ = -1;                 // a day in 0..day_off_by_ must be off (-1: no such rule)
+  int count_until_ = 6;                 // working days are counted on days 0..count_until_
 };
 
 }  // namespace so

@@ -480,7 +480,7 @@ TEST(PlanJsonDriverMode, NamesUnassignedDetailsAndDriverModeObject) {
       "required_qualifications":["ADR"],"reason_codes":["DRIVER_QUALIFICATION_MISSING","NO_AVAILABLE_DRIVER"],
       "drivers_blocked":{"DRIVER_QUALIFICATION_MISSING":3}}])"));
   EXPECT_EQ(j["driver_mode"], json::parse(R"({"drivers_available":3,"drivers_used":1,"locks_requested":2,"locks_kept":2,
-      "previous_assignments":null,"kept_assignments":0,"error":null})"));
+      "previous_assignments":null,"kept_assignments":0,"previous_week_drivers":0,"error":null})"));
   EXPECT_EQ(j["kpis"]["drivers_available"], 3);
   EXPECT_EQ(j["kpis"]["tours_uncovered"], 1);
   EXPECT_EQ(j["kpis"]["contract_shortfall_hours"], 22.0);

@@ -23,6 +23,7 @@
 #include "service/dispatch.hpp"
 #include "service/documents.hpp"
 #include "service/log.hpp"
+#include "service/replan_request.hpp"
 #include "service/request.hpp"
 #include "service/run_store.hpp"
 #include "service/service_metrics.hpp"
@@ -293,6 +294,7 @@ struct Service::Impl {
     add("GET", "/api/v1/constraints", true, [this](auto& q, auto& s, auto& p) { constraints(q, s, p); });
     add("POST", "/api/v1/schedule", true, [this](auto& q, auto& s, auto& p) { schedule(q, s, p); });
     add("POST", "/api/v1/runs", true, [this](auto& q, auto& s, auto& p) { create_run(q, s, p); });
+    add("POST", "/api/v1/replan", true, [this](auto& q, auto& s, auto& p) { replan(q, s, p); });
     add("POST", "/api/v1/diagnostics", true, [this](auto& q, auto& s, auto& p) { diagnostics(q, s, p); });
     add("GET", "/api/v1/runs", true, [this](auto& q, auto& s, auto& p) { list_runs(q, s, p); });
     add("GET", "/api/v1/runs/{id}", true, [this](auto& q, auto& s, auto& p) { get_run(q, s, p); });
@@ -533,6 +535,11 @@ struct Service::Impl {
     spec.content_type = req.get_header_value("Content-Type");
     spec.body = req.body;
     spec.correlation_id = t_request.correlation_id;
+    return enqueue(std::move(spec), res);
+  }
+
+  // Queues a prepared run: 503 while shutting down, 429 with Retry-After when the queue is full.
+  std::shared_ptr<Run> enqueue(RunSpec spec, httplib::Response& res) {
     RunManager::Submitted sub = runs->submit(std::move(spec));
     if (sub.error == RunManager::SubmitError::ShuttingDown) {
       send_json(res, 503, {{"detail", "service is shutting down; not accepting new runs"}});
@@ -588,6 +595,28 @@ struct Service::Impl {
     const std::string url = "/api/v1/runs/" + run->id();
     res.set_header("Location", url);
     send_json(res, 201, {{"run_id", run->id()}, {"status", "QUEUED"}, {"events_url", url + "/events"}, {"run_url", url}});
+  }
+
+  // POST /api/v1/replan (dispatch.md §2): async like POST /runs; the run is a version of its base.
+  void replan(const httplib::Request& req, httplib::Response& res, const Params&) {
+    if (shutting_down.load()) return send_json(res, 503, {{"detail", "service is shutting down; not accepting new runs"}});
+    ReplanParse parsed = parse_replan_request(req.get_header_value("Content-Type"), req.body, *store, *runs,
+                                              opt.solver_defaults, contexts, next_monday());
+    if (parsed.error) return send_error(res, *parsed.error);
+    RunSpec spec;
+    spec.request = std::move(*parsed.request);
+    spec.input_format = "json";
+    spec.content_type = req.get_header_value("Content-Type");
+    spec.body = req.body;
+    spec.correlation_id = t_request.correlation_id;
+    spec.kind = "replan";
+    spec.parent_run_id = parsed.parent_run_id;
+    auto run = enqueue(std::move(spec), res);
+    if (!run) return;
+    const std::string url = "/api/v1/runs/" + run->id();
+    res.set_header("Location", url);
+    send_json(res, 201, {{"run_id", run->id()}, {"status", "QUEUED"}, {"events_url", url + "/events"}, {"run_url", url},
+                         {"parent_run_id", parsed.parent_run_id.empty() ? json(nullptr) : json(parsed.parent_run_id)}});
   }
 
   std::optional<json> run_view(const std::string& id) {
@@ -975,7 +1004,7 @@ struct Service::Impl {
     if (started.exchange(true)) throw std::logic_error("Service::start called twice");
     ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the process
     metrics = std::make_unique<ServiceMetrics>(
-        std::vector<std::string>{"/api/v1/schedule", "/api/v1/runs", "/api/v1/diagnostics"});
+        std::vector<std::string>{"/api/v1/schedule", "/api/v1/runs", "/api/v1/replan", "/api/v1/diagnostics"});
     store = std::make_unique<RunStore>(opt.data_dir, opt.max_stored_runs);
     for (const auto& id : store->mark_interrupted(now_iso_utc()))
       service_log()->warn("run {} was in flight when the previous process stopped: now FAILED (INTERRUPTED)", id);

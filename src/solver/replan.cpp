@@ -24,6 +24,9 @@ namespace {
 
 // Share of what the run has left that the coverage fallback (driver mode) may use.
 constexpr double kFallbackShare = 0.8;
+// Roster checks the one-ejection search may spend in all (a work limit: pools of thousands of
+// drivers would otherwise cost orphans × drivers² checks).
+constexpr long kMaxEjectionChecks = 400'000;
 
 // The re-plan objective (smaller is better), dispatch.md §2.
 struct ReplanScore {
@@ -46,6 +49,10 @@ class Replanner {
     base_driver_.assign(tours_.size(), -1);
     for (const PreviousAssignment& a : req.replan->base)
       base_driver_[static_cast<size_t>(tour_index_.at(a.tour_id))] = driver_index_.at(a.driver_id);
+    base_unfrozen_.assign(drivers_.size(), {});
+    for (int t = 0; t < static_cast<int>(tours_.size()); ++t)
+      if (base_driver_[static_cast<size_t>(t)] >= 0 && !frozen(t))
+        base_unfrozen_[static_cast<size_t>(base_driver_[static_cast<size_t>(t)])].insert(t);
     for (const PreviousAssignment& a : req.replan->cancelled)
       if (auto it = driver_index_.find(a.driver_id); it != driver_index_.end()) lost_cancelled_.insert(it->second);
   }
@@ -105,7 +112,8 @@ class Replanner {
   //    who takes it as is. Fewest newly affected drivers first (d and e already affected: none).
   void eject() {
     bool progress = true;
-    while (progress && !orphans_.empty() && !budget_.should_stop()) {
+    long checks = 0;
+    while (progress && !orphans_.empty() && !budget_.should_stop() && checks < kMaxEjectionChecks) {
       progress = false;
       for (size_t k = 0; k < orphans_.size() && !progress; ++k) {
         const int o = orphans_[k];
@@ -119,13 +127,16 @@ class Replanner {
             for (int y : lists_[static_cast<size_t>(d)])
               if (y != x) nd.push_back(y);
             nd.push_back(o);
+            if (++checks > kMaxEjectionChecks || budget_.should_stop()) break;
             if (!fits(d, nd)) continue;
-            for (int e = 0; e < static_cast<int>(drivers_.size()); ++e) {
+            const bool d_affected = affected(d);
+            for (int e = 0; e < static_cast<int>(drivers_.size()) && checks <= kMaxEjectionChecks; ++e) {
               if (e == d) continue;
-              const int cost = (affected(d) ? 0 : 1) + (affected(e) ? 0 : 1);
+              const int cost = (d_affected ? 0 : 1) + (affected(e) ? 0 : 1);
               if (cost >= std::get<0>(best)) continue;
               std::vector<int> ne = lists_[static_cast<size_t>(e)];
               ne.push_back(x);
+              ++checks;
               if (!fits(e, ne)) continue;
               best = {cost, 0, d, x};
               best_e = e;
@@ -183,12 +194,10 @@ class Replanner {
   // Affected already: lost or gained an unfrozen tour against the base (or touched by a move).
   bool affected(int d) const {
     if (touched_.count(d) || lost_cancelled_.count(d)) return true;
-    std::set<int> now, was;
+    std::set<int> now;
     for (int t : lists_[static_cast<size_t>(d)])
       if (!frozen(t)) now.insert(t);
-    for (int t = 0; t < static_cast<int>(tours_.size()); ++t)
-      if (base_driver_[static_cast<size_t>(t)] == d && !frozen(t)) was.insert(t);
-    return now != was;
+    return now != base_unfrozen_[static_cast<size_t>(d)];
   }
   std::vector<int> absorbable(int d, const std::vector<int>& candidates) const {
     std::vector<int> cur = lists_[static_cast<size_t>(d)], taken;
@@ -212,6 +221,7 @@ class Replanner {
   const std::vector<Driver>& drivers_;
   std::map<std::string, int> tour_index_, driver_index_;
   std::vector<int> base_driver_;
+  std::vector<std::set<int>> base_unfrozen_;  // per driver: its base tours after frozen_until
   std::set<int> lost_cancelled_, touched_;
   std::vector<std::vector<int>> lists_;
   std::vector<int> orphans_;

@@ -19,6 +19,8 @@ constexpr double kSmoothing = 0.5;
 constexpr double kClosedDual = 1e6;
 // Pricing rounds of the pure driver-count master that certifies the LP bound.
 constexpr int kPureBoundRounds = 60;
+// CLP's time limit of a master solve is never below this (the phase deadline is the safety net).
+constexpr double kMinCgSolveSeconds = 0.05;
 
 }  // namespace
 
@@ -32,15 +34,74 @@ bool exact_pricing(const ClassModel& model) {
   return std::all_of(model.subs.begin(), model.subs.end(), [](const SubClass& s) { return s.pricer->exact(); });
 }
 
+namespace {
+
+// One pricing pass over every pricer at the separation duals (sep, sep_mu). A column is taken
+// when it also improves the current duals (pi, mu); at most per_round per pricer, four times
+// that many candidates while smoothing.
+struct PricingPass {
+  std::vector<Column> cols;
+  std::vector<int> cls;
+  std::vector<double> costs;
+  std::vector<double> rc0;  // per class: the least reduced cost at the separation duals, ≤ 0
+  bool any_priced = false;  // some pricer found a column improving the separation duals
+  bool stopped = false;     // the clock or a cancel: no bound from a partial pricing
+};
+
+PricingPass price_all(const DriverModeContext& ctx, const PricerList& pricers, const std::vector<double>& sep,
+                      const std::vector<double>& sep_mu, const std::vector<double>& pi, const std::vector<double>& mu,
+                      int per_round, bool smoothed, int nclasses) {
+  const std::vector<BlockPattern>& copies = ctx.model.copies;
+  PricingPass pass;
+  pass.rc0.assign(static_cast<size_t>(nclasses), 0.0);
+  for (const auto& [pricer, cls] : pricers) {
+    const double m = sep_mu[static_cast<size_t>(cls)];
+    const PricingResult pr = pricer->price(sep, m, smoothed ? 4 * per_round : per_round, kPricingTolerance, &ctx.stop);
+    if (pr.stopped) {
+      pass.stopped = true;
+      break;
+    }
+    if (std::isfinite(pr.best_reduced_cost))
+      pass.rc0[static_cast<size_t>(cls)] = std::min(pass.rc0[static_cast<size_t>(cls)], pr.best_reduced_cost + m);
+    pass.any_priced = pass.any_priced || !pr.columns.empty();
+    int taken = 0;
+    for (const PricedColumn& pc : pr.columns) {
+      if (taken >= per_round) break;
+      const double cost = pricer->cost_of(pc.blocks);
+      double rc = cost - mu[static_cast<size_t>(cls)];
+      for (int b : pc.blocks) {
+        const BlockPattern& bp = copies[static_cast<size_t>(b)];
+        for (int i = 0; i < bp.n; ++i) rc -= pi[static_cast<size_t>(bp.types[static_cast<size_t>(i)])];
+      }
+      if (rc < -kPricingTolerance) {
+        pass.cols.push_back(pc.blocks);
+        pass.cls.push_back(cls);
+        pass.costs.push_back(cost);
+        ++taken;
+      }
+    }
+  }
+  return pass;
+}
+
+// The Lagrangian bound of the separation duals sep with the per-class least reduced costs rc0.
+double lagrangian(const DriverMaster& master, const std::vector<double>& sep, const std::vector<double>& rc0) {
+  double lag = 0;
+  for (int t = 0; t < master.num_types(); ++t)
+    if (master.demand(t) > 0) lag += master.demand(t) * std::min(sep[static_cast<size_t>(t)], master.slack_cost(t));
+  for (int c = 0; c < master.num_classes(); ++c) lag += master.capacity(c) * std::min(0.0, rc0[static_cast<size_t>(c)]);
+  return lag;
+}
+
+}  // namespace
+
 CgOut run_cg_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& pricers, int max_rounds,
-              long max_iterations, double gap, bool certify) {
-  const ClassModel& model = ctx.model;
-  const std::vector<BlockPattern>& copies = model.copies;
+                long max_iterations, double gap, bool certify) {
   const int per_round = std::max(1, std::min(ctx.in.cfg.cg_columns_per_round, kColumnsPerRound));
   CgOut out;
   const long it0 = master.iterations();
   const int nt = master.num_types(), nc = master.num_classes();
-  std::vector<double> center, center_mu;
+  std::vector<double> center, center_mu;  // the duals of the best Lagrangian so far
   while (true) {
     if (ctx.budget.should_stop()) {
       out.stopped = true;
@@ -48,7 +109,8 @@ CgOut run_cg_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& 
     }
     const long left = max_iterations - (master.iterations() - it0);
     if (left <= 0 && out.rounds > 0) break;
-    const DriverMaster::Status st = master.solve(ctx.stop, std::max(left, kMinSolveIterations), std::max(0.05, ctx.budget.seconds_left_in_phase()));
+    const DriverMaster::Status st = master.solve(ctx.stop, std::max(left, kMinSolveIterations),
+                                                 std::max(kMinCgSolveSeconds, ctx.budget.seconds_left_in_phase()));
     if (st != DriverMaster::Status::Optimal) {
       if (st == DriverMaster::Status::Stopped) out.stopped = true;
       else out.failed = true;
@@ -60,11 +122,9 @@ CgOut run_cg_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& 
     const std::vector<double> mu = master.class_duals();
     for (int t = 0; t < nt; ++t)
       if (master.demand(t) == 0) pi[static_cast<size_t>(t)] = -kClosedDual;
-    std::vector<Column> cols;
-    std::vector<int> cl;
-    std::vector<double> costs;
+    PricingPass pass;
     bool converged = false;
-    for (int attempt = 0; attempt < 2 && cols.empty() && !converged; ++attempt) {
+    for (int attempt = 0; attempt < 2 && pass.cols.empty() && !converged; ++attempt) {
       const double alpha = (attempt == 0 && !center.empty()) ? kSmoothing : 0.0;
       std::vector<double> sep = pi, sep_mu = mu;
       if (alpha > 0) {
@@ -74,62 +134,32 @@ CgOut run_cg_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& 
         for (int c = 0; c < nc; ++c)
           sep_mu[static_cast<size_t>(c)] = alpha * center_mu[static_cast<size_t>(c)] + (1 - alpha) * mu[static_cast<size_t>(c)];
       }
-      std::vector<double> rc0(static_cast<size_t>(nc), 0.0);
-      bool any_priced = false, pricing_stopped = false;
-      for (const auto& [pricer, cls] : pricers) {
-        const double m = sep_mu[static_cast<size_t>(cls)];
-        const PricingResult pr = pricer->price(sep, m, alpha > 0 ? 4 * per_round : per_round, kPricingTolerance, &ctx.stop);
-        if (pr.stopped) {  // the clock or a cancel: no bound from a partial pricing
-          pricing_stopped = true;
-          break;
-        }
-        if (std::isfinite(pr.best_reduced_cost))
-          rc0[static_cast<size_t>(cls)] = std::min(rc0[static_cast<size_t>(cls)], pr.best_reduced_cost + m);
-        any_priced = any_priced || !pr.columns.empty();
-        int taken = 0;
-        for (const PricedColumn& pc : pr.columns) {
-          if (taken >= per_round) break;
-          const double cost = pricer->cost_of(pc.blocks);
-          double rc = cost - mu[static_cast<size_t>(cls)];
-          for (int b : pc.blocks) {
-            const BlockPattern& bp = copies[static_cast<size_t>(b)];
-            for (int i = 0; i < bp.n; ++i) rc -= pi[static_cast<size_t>(bp.types[static_cast<size_t>(i)])];
-          }
-          if (rc < -kPricingTolerance) {
-            cols.push_back(pc.blocks);
-            cl.push_back(cls);
-            costs.push_back(cost);
-            ++taken;
-          }
-        }
-      }
-      if (pricing_stopped) {
+      pass = price_all(ctx, pricers, sep, sep_mu, pi, mu, per_round, alpha > 0, nc);
+      if (pass.stopped) {
         out.stopped = true;
-        break;
+        break;  // the columns found so far are still added
       }
-      double lag = 0;
-      for (int t = 0; t < nt; ++t)
-        if (master.demand(t) > 0)
-          lag += master.demand(t) * std::min(sep[static_cast<size_t>(t)], master.slack_cost(t));
-      for (int c = 0; c < nc; ++c) lag += master.capacity(c) * std::min(0.0, rc0[static_cast<size_t>(c)]);
+      const double lag = lagrangian(master, sep, pass.rc0);
       if (lag > out.lagrangian) {
         out.lagrangian = lag;
         center = sep;
         center_mu = sep_mu;
       }
-      if (alpha == 0 && !any_priced) converged = true;
+      if (alpha == 0 && !pass.any_priced) converged = true;
       if (out.lagrangian >= out.lp - gap) converged = true;  // the duals prove the LP optimal (up to gap)
-      // Pure driver counting: ctx.stop once the integer bound ⌈Lagrangian⌉ reaches ⌈LP⌉.
+      // Pure driver counting: done once the integer bound ⌈Lagrangian⌉ reaches ⌈LP⌉.
       if (certify && certified_ceil(out.lagrangian) >= certified_ceil(out.lp)) converged = true;
     }
-    if (ctx.tracing() && std::getenv("SO_DM_DEBUG_CG")) ctx.trace("[dm]   round %d lp %.4f lag %.4f cols %zu t=%.2f\n", out.rounds, out.lp, out.lagrangian, cols.size(), ctx.budget.elapsed());
+    if (ctx.tracing() && std::getenv("SO_DM_DEBUG_CG"))
+      ctx.trace("[dm]   round %d lp %.4f lag %.4f cols %zu t=%.2f\n", out.rounds, out.lp, out.lagrangian, pass.cols.size(),
+                ctx.budget.elapsed());
     if (converged) {
       out.converged = true;
       break;
     }
-    if (cols.empty()) break;  // cannot happen: a mis-price re-prices at the current duals
+    if (pass.cols.empty()) break;  // cannot happen: a mis-price re-prices at the current duals
     const int before = master.num_columns();
-    master.add_columns(cols, cl, costs, copies);
+    master.add_columns(pass.cols, pass.cls, pass.costs, ctx.model.copies);
     ctx.rep.stats.columns_generated += master.num_columns() - before;
     if (master.num_columns() == before) {
       out.converged = true;  // only known columns priced out: the LP is optimal up to tolerance

@@ -21,17 +21,91 @@ constexpr int kMaxRoundups = 8;
 constexpr int kMaxDiveSteps = 5000;
 // While diving, a residual LP within this of its Lagrangian bound is good enough to fix from.
 constexpr double kDiveGap = 0.2;
-constexpr double kEps = 1e-6;
+// A total slack below this counts as none (x is integral within kIntegralityTolerance, colgen.hpp).
+constexpr double kSlackTolerance = 1e-6;
+
+}  // namespace
+
+namespace {
+
+using Fixes = std::vector<std::pair<int, int>>;  // (column, copies)
+
+// Every column at its floor (x ≥ 1), and whether x is integral.
+Fixes floor_fixes(const std::vector<double>& x, bool& integral) {
+  Fixes fix;
+  integral = true;
+  for (int j = 0; j < static_cast<int>(x.size()); ++j) {
+    const double v = x[static_cast<size_t>(j)];
+    if (std::fabs(v - std::round(v)) > kIntegralityTolerance) integral = false;
+    const int k = static_cast<int>(std::floor(v + kIntegralityTolerance));
+    if (k > 0) fix.emplace_back(j, k);
+  }
+  return fix;
+}
+
+// The columns with x > 0, largest x first (ties by index).
+std::vector<std::pair<double, int>> positive_by_size(const std::vector<double>& x) {
+  std::vector<std::pair<double, int>> pos;  // (−x, column)
+  for (int j = 0; j < static_cast<int>(x.size()); ++j)
+    if (x[static_cast<size_t>(j)] > kIntegralityTolerance) pos.emplace_back(-x[static_cast<size_t>(j)], j);
+  std::sort(pos.begin(), pos.end());
+  return pos;
+}
+
+// Work used up: finish like the forecast dive, every column still in the LP solution is rounded
+// up (largest x first); only the residual is re-priced.
+Fixes round_up_all(const std::vector<double>& x) {
+  Fixes fix;
+  for (const auto& [negx, j] : positive_by_size(x)) fix.emplace_back(j, static_cast<int>(std::ceil(-negx - kIntegralityTolerance)));
+  return fix;
+}
+
+// No column at x ≥ 1: round up every column with x ≥ kRoundupThreshold (largest first, at most
+// kMaxRoundups; saves re-solves), else the largest one. Empty when no column has x > 0.
+Fixes round_up_largest(const std::vector<double>& x) {
+  Fixes fix;
+  for (const auto& [negx, j] : positive_by_size(x)) {
+    if (!fix.empty() && (-negx < kRoundupThreshold || static_cast<int>(fix.size()) >= kMaxRoundups)) break;
+    fix.emplace_back(j, 1);
+  }
+  return fix;
+}
+
+// Fixes the columns: drafts for their class, demand and capacity shrink. Capacity and demand may
+// have shrunk below k through an earlier fix of this step.
+void fix_columns(DriverMaster& master, const std::vector<BlockPattern>& copies, const Fixes& fix,
+                 std::vector<Draft>& drafts) {
+  for (auto [j, k] : fix) {
+    const int c = master.column_class(j);
+    int kk = std::min(k, master.capacity(c));
+    for (int b : master.column(j)) {
+      const BlockPattern& bp = copies[static_cast<size_t>(b)];
+      for (int i = 0; i < bp.n; ++i) kk = std::min(kk, master.demand(bp.types[static_cast<size_t>(i)]));
+    }
+    if (kk <= 0) continue;
+    for (int b : master.column(j)) {
+      const BlockPattern& bp = copies[static_cast<size_t>(b)];
+      for (int i = 0; i < bp.n; ++i) {
+        const int t = bp.types[static_cast<size_t>(i)];
+        master.set_demand(t, master.demand(t) - kk);
+      }
+    }
+    master.set_capacity(c, master.capacity(c) - kk);
+    for (int r = 0; r < kk; ++r) drafts.push_back(Draft{c, master.column(j)});
+  }
+}
+
+int total_demand(const DriverMaster& master) {
+  int dem = 0;
+  for (int t = 0; t < master.num_types(); ++t) dem += master.demand(t);
+  return dem;
+}
 
 }  // namespace
 
 DiveOut dive_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& pricers, long dive_iterations) {
-  const ClassModel& model = ctx.model;
-  const std::vector<BlockPattern>& copies = model.copies;
+  const std::vector<BlockPattern>& copies = ctx.model.copies;
   DiveOut res;
-  bool& completed = res.completed;
-  bool& timeout = res.timeout;
-  std::vector<Draft>& drafts = res.drafts;
   const long it_start = master.iterations();
   for (int step = 0; step < kMaxDiveSteps; ++step) {
     const bool work_left = master.iterations() - it_start < dive_iterations;
@@ -40,7 +114,7 @@ DiveOut dive_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& 
     const CgOut cg = run_cg_on(ctx, master, pricers, work_left ? kDiveRoundsPerStep : kDiveRoundsAfterWork,
                                work_left ? dive_iterations - (master.iterations() - it_start) : 0, kDiveGap);
     if (cg.stopped) {
-      timeout = true;
+      res.timeout = true;
       if (!ctx.budget.cancelled()) ctx.safety_net = true;
       break;
     }
@@ -49,65 +123,25 @@ DiveOut dive_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& 
     double slack = 0;
     for (double v : master.slacks()) slack += v;
     // The residual may go to the slacks only when the LP says so (converged) or no pricing is left.
-    const bool settled = slack < kEps || cg.converged || cg.rounds == 0;
-    if (ctx.tracing()) { int dem=0; for(int t=0;t<master.num_types();++t) dem+=master.demand(t); ctx.trace("[dm]  step %d conv %d rounds %d lp %.3f slack %.2f demand %d iters %ld\n", step, cg.converged, cg.rounds, master.objective(), slack, dem, master.iterations()-it_start); }
-    std::vector<std::pair<int, int>> fix;  // (column, copies)
+    const bool settled = slack < kSlackTolerance || cg.converged || cg.rounds == 0;
+    if (ctx.tracing())
+      ctx.trace("[dm]  step %d conv %d rounds %d lp %.3f slack %.2f demand %d iters %ld\n", step, cg.converged,
+                cg.rounds, master.objective(), slack, total_demand(master), master.iterations() - it_start);
     bool integral = true;
-    for (int j = 0; j < static_cast<int>(x.size()); ++j) {
-      const double v = x[static_cast<size_t>(j)];
-      if (std::fabs(v - std::round(v)) > kEps) integral = false;
-      const int k = static_cast<int>(std::floor(v + kEps));
-      if (k > 0) fix.emplace_back(j, k);
-    }
-    if (!work_left) {
-      // Work used up: finish like the forecast dive, every column still in the LP solution is
-      // rounded up (largest x first, ties by index); only the residual is re-priced.
-      fix.clear();
-      std::vector<std::pair<double, int>> pos;
-      for (int j = 0; j < static_cast<int>(x.size()); ++j)
-        if (x[static_cast<size_t>(j)] > kEps) pos.emplace_back(-x[static_cast<size_t>(j)], j);
-      std::sort(pos.begin(), pos.end());
-      for (const auto& [negx, j] : pos) fix.emplace_back(j, static_cast<int>(std::ceil(-negx - kEps)));
-    }
+    Fixes fix = floor_fixes(x, integral);
+    if (!work_left) fix = round_up_all(x);
     if (fix.empty()) {
-      // Round up: every column with x ≥ kRoundupThreshold (largest first, at most
-      // kMaxRoundups; saves re-solves), else the largest one. Ties by column index.
-      std::vector<std::pair<double, int>> frac;
-      for (int j = 0; j < static_cast<int>(x.size()); ++j)
-        if (x[static_cast<size_t>(j)] > kEps) frac.emplace_back(-x[static_cast<size_t>(j)], j);
-      std::sort(frac.begin(), frac.end());
-      if (frac.empty()) {
+      fix = round_up_largest(x);
+      if (fix.empty()) {
         if (!settled) continue;  // price more before giving the residual up
-        completed = true;  // the residual goes to the slacks
+        res.completed = true;    // the residual goes to the slacks
         break;
       }
-      for (const auto& [negx, j] : frac) {
-        if (!fix.empty() && (-negx < kRoundupThreshold || static_cast<int>(fix.size()) >= kMaxRoundups)) break;
-        fix.emplace_back(j, 1);
-      }
     }
-    for (auto [j, k] : fix) {
-      const int c = master.column_class(j);
-      // Capacity and demand may have shrunk below k through an earlier fix of this step.
-      int kk = std::min(k, master.capacity(c));
-      for (int b : master.column(j)) {
-        const BlockPattern& bp = copies[static_cast<size_t>(b)];
-        for (int i = 0; i < bp.n; ++i) kk = std::min(kk, master.demand(bp.types[static_cast<size_t>(i)]));
-      }
-      if (kk <= 0) continue;
-      for (int b : master.column(j)) {
-        const BlockPattern& bp = copies[static_cast<size_t>(b)];
-        for (int i = 0; i < bp.n; ++i) {
-          const int t = bp.types[static_cast<size_t>(i)];
-          master.set_demand(t, master.demand(t) - kk);
-        }
-      }
-      master.set_capacity(c, master.capacity(c) - kk);
-      for (int r = 0; r < kk; ++r) drafts.push_back(Draft{c, master.column(j)});
-    }
+    fix_columns(master, copies, fix, res.drafts);
     master.remove_dead_columns(copies);
-    if (integral && slack < kEps) {
-      completed = true;
+    if (integral && slack < kSlackTolerance) {
+      res.completed = true;
       break;
     }
   }
@@ -115,19 +149,13 @@ DiveOut dive_on(DriverModeContext& ctx, DriverMaster& master, const PricerList& 
 }
 
 void dive_phase(DriverModeContext& ctx, DriverMaster& master) {
-  const DriverInput& in = ctx.in;
-  const ClassModel& model = ctx.model;
-  // Dive: fix columns with x ≥ 1 at their floor, else round the largest fractional one up;
-  // demand and class capacity shrink; re-price on the residual; repeat.
-  const long dive_iterations = kDiveIterationsPerRow * model.nrows() + kIterationsBase;
+  const long dive_iterations = kDiveIterationsPerRow * ctx.model.nrows() + kIterationsBase;
   const long it_start = master.iterations();
-  DiveOut dv = dive_on(ctx, master, all_pricers(model), dive_iterations);
-  std::vector<Draft>& drafts = dv.drafts;
-  const bool completed = dv.completed;
-  const bool phase2_timeout = dv.timeout;
-  ctx.trace("[dm] dive: drafts %zu completed %d iters %ld t=%.2f\n", drafts.size(), completed, master.iterations() - it_start, ctx.budget.elapsed());
-  ctx.rep.stats.set_partitioning_status = phase2_timeout ? "timeout" : (completed ? "success" : "fallback");
-  ctx.offer(to_plan(in, model, std::move(drafts)), Phase::Phase2);
+  DiveOut dv = dive_on(ctx, master, all_pricers(ctx.model), dive_iterations);
+  ctx.trace("[dm] dive: drafts %zu completed %d iters %ld t=%.2f\n", dv.drafts.size(), dv.completed,
+            master.iterations() - it_start, ctx.budget.elapsed());
+  ctx.rep.stats.set_partitioning_status = dv.timeout ? "timeout" : (dv.completed ? "success" : "fallback");
+  ctx.offer(to_plan(ctx.in, ctx.model, std::move(dv.drafts)), Phase::Phase2);
 }
 
 }  // namespace so::dm

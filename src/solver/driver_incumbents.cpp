@@ -19,8 +19,10 @@ namespace so::dm {
 
 namespace {
 
-// Share of the time the run has left that a sub-run may use (its own work limits end it sooner).
+// Share of the time the run has left that a sub-run may use (its own work limits end it sooner),
+// and the least it gets.
 constexpr double kForecastShare = 0.6;
+constexpr double kMinSubSolveSeconds = 0.1;
 // Incumbent only, no seeds, for the layered plan: measured on driver-gen-mix, its columns steer
 // the root LP to a basis the dive rounds to 59 instead of 57.
 constexpr bool kSeedLayered = false;
@@ -29,7 +31,7 @@ constexpr bool kSeedLayered = false;
 // it is a generous share of what the run has left (a share of the time limit made the safety net
 // fire on short budgets: 5 s on driver-ref-mix).
 double sub_solve_limit(const DriverModeContext& ctx) {
-  return std::max(0.1, kForecastShare * ctx.budget.seconds_left_in_run());
+  return std::max(kMinSubSolveSeconds, kForecastShare * ctx.budget.seconds_left_in_run());
 }
 
 bool hit_time_limit(const PlanReport& r) {

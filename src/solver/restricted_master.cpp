@@ -22,6 +22,8 @@ RestrictedMaster::RestrictedMaster(const std::vector<RowBounds>& rows, bool slac
     : model_(std::make_unique<ClpSimplex>()), slacks_keep_feasible_(slacks_keep_feasible) {
   guard_lp_slot(*model_, &stop_slot_);  // silent; polls the StopFn of the solve in progress
   model_->scaling(0);                   // all coefficients are 1: scaling only costs time
+  model_->setPrimalTolerance(kPrimalFeasibilityTolerance);
+  model_->setDualTolerance(kDualFeasibilityTolerance);
   const int nrows = static_cast<int>(rows.size());
   model_->resize(nrows, 0);
   for (int r = 0; r < nrows; ++r) {

@@ -11,8 +11,8 @@
 //   - objective, row duals, column values, right-hand-side changes, column removal.
 //
 // The owners only say which rows a column covers and read the duals with their own sign
-// conventions. Numerical settings are named below; CLP's own feasibility tolerances are its
-// defaults (1e-7) in both modes.
+// conventions. Every numerical setting is named below (HiGHS style), CLP's feasibility
+// tolerances included (set explicitly, at CLP's default values).
 #include <functional>
 #include <limits>
 #include <map>
@@ -32,6 +32,10 @@ inline constexpr double kLpInfinity = std::numeric_limits<double>::max();
 inline constexpr long kMinSolveIterations = 50000;
 // CLP's time limit of one solve is never set below this (the safety net, not a work limit).
 inline constexpr double kMinSolveSeconds = 0.01;
+// A basis is primal (dual) feasible when no row or column bound (reduced cost) is violated by more
+// than this. CLP's defaults; every coefficient is 1, so no scaling is needed to meet them.
+inline constexpr double kPrimalFeasibilityTolerance = 1e-7;
+inline constexpr double kDualFeasibilityTolerance = 1e-7;
 
 class RestrictedMaster {
  public:

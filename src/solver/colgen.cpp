@@ -1,10 +1,9 @@
 #include "solver/colgen.hpp"
 
-#include <coin/ClpSimplex.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "solver/coin_guard.hpp"
 
@@ -14,46 +13,34 @@ int certified_ceil(double z) { return std::max(0, static_cast<int>(std::ceil(z -
 
 namespace {
 
-const double kInf = COIN_DBL_MAX;
+// Tour-type rows (= d for a partition, ≥ d for a cover), then the driver-count row Σ x ≤ N.
+std::vector<RestrictedMaster::RowBounds> master_rows(const std::vector<int>& demand, bool partition,
+                                                     std::optional<int> max_drivers) {
+  std::vector<RestrictedMaster::RowBounds> rows;
+  for (int d : demand) rows.push_back({static_cast<double>(d), partition ? static_cast<double>(d) : kLpInfinity});
+  rows.push_back({-kLpInfinity, max_drivers ? static_cast<double>(*max_drivers) : kLpInfinity});
+  return rows;
+}
 
 }  // namespace
 
 MasterLp::MasterLp(int num_types, std::vector<int> row_types, std::vector<int> demand, bool partition,
                    std::optional<int> max_drivers, double artificial_cost)
-    : model_(std::make_unique<ClpSimplex>()),
-      num_types_(num_types),
+    : num_types_(num_types),
       row_types_(std::move(row_types)),
       demand_(std::move(demand)),
       type_row_(static_cast<size_t>(num_types), -1),
       partition_(partition),
-      max_drivers_(max_drivers) {
-  guard_lp_slot(*model_, &stop_slot_);  // silent; polls the StopFn of the solve in progress
-  model_->scaling(0);  // all coefficients are 1: scaling only costs time
+      max_drivers_(max_drivers),
+      card_row_(static_cast<int>(row_types_.size())),
+      lp_(master_rows(demand_, partition_, max_drivers_), /*slacks_keep_feasible=*/false) {
   const int nrows = static_cast<int>(row_types_.size());
   for (int r = 0; r < nrows; ++r) type_row_[static_cast<size_t>(row_types_[static_cast<size_t>(r)])] = r;
-  card_row_ = nrows;
-  model_->resize(nrows + 1, 0);
-  for (int r = 0; r < nrows; ++r) {
-    model_->setRowLower(r, demand_[static_cast<size_t>(r)]);
-    model_->setRowUpper(r, partition_ ? demand_[static_cast<size_t>(r)] : kInf);
-  }
-  model_->setRowLower(card_row_, -kInf);
-  model_->setRowUpper(card_row_, max_drivers_ ? *max_drivers_ : kInf);
-  model_->setOptimizationDirection(1);
   if (artificial_cost > 0) {
-    n_art_ = nrows;
-    for (int r = 0; r < nrows; ++r) {
-      double one = 1.0;
-      model_->addColumn(1, &r, &one, 0.0, kInf, artificial_cost);
-    }
+    std::vector<int> rows(static_cast<size_t>(nrows));
+    std::iota(rows.begin(), rows.end(), 0);
+    lp_.add_slacks(rows, std::vector<double>(static_cast<size_t>(nrows), artificial_cost));
   }
-}
-
-MasterLp::~MasterLp() = default;
-
-int MasterLp::find(const Column& col) const {
-  auto it = index_.find(col);
-  return it == index_.end() ? -1 : it->second;
 }
 
 int MasterLp::add_column(const Column& col, const std::vector<BlockPattern>& blocks, double cost) {
@@ -63,24 +50,10 @@ int MasterLp::add_column(const Column& col, const std::vector<BlockPattern>& blo
 
 std::vector<int> MasterLp::add_columns(const std::vector<Column>& cols, const std::vector<BlockPattern>& blocks,
                                        const std::vector<double>& costs) {
-  // One CLP call per batch: CLP copies its matrix on every add.
-  std::vector<int> out;
-  std::vector<CoinBigIndex> starts{0};
-  std::vector<int> rows;
-  std::vector<double> obj, lower, upper;
-  std::map<Column, int> fresh;
-  for (size_t c = 0; c < cols.size(); ++c) {
-    const Column& col = cols[c];
-    if (int i = find(col); i >= 0) {
-      out.push_back(i);
-      continue;
-    }
-    if (auto it = fresh.find(col); it != fresh.end()) {
-      out.push_back(it->second);
-      continue;
-    }
-    const size_t first = rows.size();
-    for (int b : col) {
+  // A column covers the rows of its types inside this master (others belong to other
+  // components) and counts one driver.
+  return lp_.add_columns(cols, costs, [&](size_t c, std::vector<int>& rows) {
+    for (int b : cols[c]) {
       const BlockPattern& bp = blocks[static_cast<size_t>(b)];
       for (int i = 0; i < bp.n; ++i) {
         int r = type_row_[static_cast<size_t>(bp.types[static_cast<size_t>(i)])];
@@ -88,64 +61,13 @@ std::vector<int> MasterLp::add_columns(const std::vector<Column>& cols, const st
       }
     }
     rows.push_back(card_row_);
-    std::sort(rows.begin() + static_cast<long>(first), rows.end());
-    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
-    obj.push_back(costs[c]);
-    lower.push_back(0.0);
-    upper.push_back(kInf);
-    const int idx = static_cast<int>(columns_.size());
-    columns_.push_back(col);
-    costs_.push_back(costs[c]);
-    index_.emplace(col, idx);
-    fresh.emplace(col, idx);
-    out.push_back(idx);
-  }
-  const int added = static_cast<int>(obj.size());
-  if (added == 0) return out;
-  std::vector<double> ones(rows.size(), 1.0);
-  const int before = model_->numberColumns();
-  model_->addColumns(added, lower.data(), upper.data(), obj.data(), starts.data(), rows.data(), ones.data());
-  if (solved_once_)
-    for (int j = before; j < before + added; ++j) model_->setColumnStatus(j, ClpSimplex::atLowerBound);
-  return out;
+  });
 }
-
-MasterLp::Status MasterLp::solve(const StopFn& stop, long max_iterations, double max_seconds) {
-  stop_slot_ = &stop;
-  model_->setMaximumIterations(static_cast<int>(std::min<long>(max_iterations, std::numeric_limits<int>::max())));
-  model_->setMaximumSeconds(std::max(0.01, max_seconds));
-  // Warm start: primal after new columns (the old basis stays primal feasible), dual after a
-  // demand change (the old basis stays dual feasible). CLP picks from the status arrays.
-  if (!solved_once_ || rhs_changed_)
-    model_->dual();
-  else
-    model_->primal(0);
-  solved_once_ = true;
-  rhs_changed_ = false;
-  iterations_ += model_->numberIterations();
-  int st = model_->status();
-  if (st == 0 || st == 1 || st == 3 || st == 5) stop_slot_ = nullptr;
-  if (st == 0) return Status::Optimal;
-  if (st == 1) return Status::Infeasible;
-  if (st == 3 || st == 5) return Status::Stopped;
-  // Numerical trouble: one clean retry from scratch.
-  model_->allSlackBasis(true);
-  model_->dual();
-  iterations_ += model_->numberIterations();
-  st = model_->status();
-  stop_slot_ = nullptr;
-  if (st == 0) return Status::Optimal;
-  if (st == 1) return Status::Infeasible;
-  return Status::Failed;
-}
-
-double MasterLp::objective() const { return model_->objectiveValue(); }
 
 std::vector<double> MasterLp::type_duals() const {
   std::vector<double> d(static_cast<size_t>(num_types_), 0.0);
-  const double* y = model_->dualRowSolution();
   for (size_t r = 0; r < row_types_.size(); ++r) {
-    double v = y[r];
+    double v = lp_.row_dual(static_cast<int>(r));
     if (!partition_) v = std::max(0.0, v);  // ≥ rows of a min problem: dual ≥ 0 (clip noise)
     d[static_cast<size_t>(row_types_[r])] = v;
   }
@@ -154,32 +76,23 @@ std::vector<double> MasterLp::type_duals() const {
 
 double MasterLp::driver_dual() const {
   if (!max_drivers_) return 0.0;
-  return std::min(0.0, model_->dualRowSolution()[card_row_]);
-}
-
-std::vector<double> MasterLp::values() const {
-  const double* x = model_->primalColumnSolution();
-  return std::vector<double>(x + n_art_, x + n_art_ + columns_.size());
+  return std::min(0.0, lp_.row_dual(card_row_));
 }
 
 double MasterLp::artificial_total() const {
-  const double* x = model_->primalColumnSolution();
   double s = 0;
-  for (int i = 0; i < n_art_; ++i) s += x[i];
+  for (double x : lp_.slack_values()) s += x;
   return s;
 }
 
 void MasterLp::set_demand(int row, int demand) {
   demand_[static_cast<size_t>(row)] = demand;
-  rhs_changed_ = true;
-  model_->setRowLower(row, demand);
-  model_->setRowUpper(row, partition_ ? demand : kInf);
+  lp_.set_row_bounds(row, demand, partition_ ? demand : kLpInfinity);
 }
 
 void MasterLp::set_max_drivers(std::optional<int> n) {
   max_drivers_ = n;
-  rhs_changed_ = true;
-  model_->setRowUpper(card_row_, n ? *n : kInf);
+  lp_.set_row_upper(card_row_, n ? *n : kLpInfinity);
 }
 
 CgResult run_column_generation(MasterLp& lp, const Pricer& pricer, const std::vector<BlockPattern>& blocks,

@@ -15,8 +15,7 @@
 #include "core/block.hpp"
 #include "solver/coin_guard.hpp"
 #include "solver/pricing.hpp"
-
-class ClpSimplex;
+#include "solver/restricted_master.hpp"
 
 namespace so {
 
@@ -24,44 +23,43 @@ namespace so {
 inline constexpr double kBoundEpsilon = 1e-6;      // ⌈z − ε⌉: z within ε of an integer counts as that integer
 inline constexpr double kPricingTolerance = 1e-9;  // a column enters when its reduced cost < −tolerance
 inline constexpr double kIntegralityTolerance = 1e-6;
-// Iteration cap of one CLP solve: the run's work limit is checked between solves.
-inline constexpr long kMinSolveIterations = 50000;
 
 int certified_ceil(double z);  // ⌈z − kBoundEpsilon⌉, at least 0
 
 
+// The forecast-mode master: one row per tour type of the component, the driver-count row, and
+// optionally an artificial slack per row. The CLP handling is RestrictedMaster's.
 class MasterLp {
  public:
-  enum class Status { Optimal, Infeasible, Stopped, Failed };
+  using Status = RestrictedMaster::Status;
 
   // row_types: global type ids (one row each); demand per row. artificial_cost > 0 adds one
   // slack column per row at that cost (keeps partition masters feasible while diving).
   MasterLp(int num_types, std::vector<int> row_types, std::vector<int> demand, bool partition,
            std::optional<int> max_drivers = std::nullopt, double artificial_cost = 0.0);
-  ~MasterLp();
-  MasterLp(const MasterLp&) = delete;
-  MasterLp& operator=(const MasterLp&) = delete;
 
   // Adds a column unless present; returns its index (artificial columns are not indexed here).
   int add_column(const Column& col, const std::vector<BlockPattern>& blocks, double cost);
   std::vector<int> add_columns(const std::vector<Column>& cols, const std::vector<BlockPattern>& blocks,
                                const std::vector<double>& costs);
-  int find(const Column& col) const;
+  int find(const Column& col) const { return lp_.find(col); }
 
-  Status solve(const StopFn& stop, long max_iterations, double max_seconds);
+  Status solve(const StopFn& stop, long max_iterations, double max_seconds) {
+    return lp_.solve(stop, max_iterations, max_seconds);
+  }
 
-  double objective() const;
+  double objective() const { return lp_.objective(); }
   std::vector<double> type_duals() const;  // by global type id; clipped at 0 for covering rows
   double driver_dual() const;              // dual of Σ x ≤ N (≤ 0), 0 without that row
-  std::vector<double> values() const;      // x of the real columns
+  std::vector<double> values() const { return lp_.values(); }  // x of the real columns
   double artificial_total() const;         // Σ of artificial slacks (0 = a true solution)
   void set_demand(int row, int demand);
   void set_max_drivers(std::optional<int> n);
 
-  int num_columns() const { return static_cast<int>(columns_.size()); }
-  const Column& column(int i) const { return columns_[static_cast<size_t>(i)]; }
-  double cost(int i) const { return costs_[static_cast<size_t>(i)]; }
-  long iterations() const { return iterations_; }
+  int num_columns() const { return lp_.num_columns(); }
+  const Column& column(int i) const { return lp_.column(i); }
+  double cost(int i) const { return lp_.cost(i); }
+  long iterations() const { return lp_.iterations(); }
   const std::vector<int>& row_types() const { return row_types_; }
   const std::vector<int>& demand() const { return demand_; }
   int row_of_type(int type) const { return type_row_[static_cast<size_t>(type)]; }
@@ -70,21 +68,12 @@ class MasterLp {
   int num_types() const { return num_types_; }
 
  private:
-  int lp_index(int col) const { return n_art_ + col; }
-  std::unique_ptr<ClpSimplex> model_;
   int num_types_;
   std::vector<int> row_types_, demand_, type_row_;
   bool partition_;
   std::optional<int> max_drivers_;
-  int n_art_ = 0;
   int card_row_ = -1;
-  std::vector<Column> columns_;
-  std::vector<double> costs_;
-  std::map<Column, int> index_;
-  long iterations_ = 0;
-  bool solved_once_ = false;
-  bool rhs_changed_ = false;  // next solve: dual simplex (the basis stays dual feasible)
-  const StopFn* stop_slot_ = nullptr;  // read by the CLP event handler during solve()
+  RestrictedMaster lp_;
 };
 
 struct CgOptions {

@@ -15,6 +15,32 @@
 // personal policy. Phase 2 dives with re-pricing on the residual; unassigned tours get their
 // true reasons (core/reasons.hpp); stability: rosters are matched to interchangeable drivers
 // (and tour instances to drivers) to keep the most previous assignments.
+//
+// Where things are (namespace so::dm; each phase is a free function of one DriverModeContext,
+// the pure parts take only the request view DriverInput and the model ClassModel):
+//
+//   driver_mode.cpp          the pipeline, in order: profiling → incumbents → column generation →
+//                            dive → repair → reasons → audit (nothing else)
+//   driver_mode_context.*    the shared state: DriverInput (tours, drivers, limits, lock owners,
+//                            previous-plan pairs), ClassModel (tour types, blocks, classes,
+//                            sub-classes with their pricers, block copies, master rows), budget,
+//                            report, bounds, the incumbent and offer(), the SO_DM_TRACE trace
+//   driver_profiling.*       check_request, index_request, profile_bounds (cheap bounds)
+//   driver_classes.*         split_lock_types, build_classes, sub-classes and block copies, class_cost
+//   driver_plan.*            drafts → plan (to_plan, stability matching), score_plan, greedy
+//                            insert_unassigned, rebuild / kind_of
+//   driver_incumbents.*      first plans: honoured locks (locks.hpp), previous plan projected,
+//                            forecast plan matched / relabelled / layered / on a reduced week
+//   driver_colgen.*          run_cg_on (pricing, smoothing, Lagrangian), root CG, pure driver bound
+//   driver_dive.*            dive_on (fix, round, re-price), phase 2
+//   driver_repair.*          restore_locks, LNS (resolve_freed), driver reduction, contract hand-over
+//   driver_master.*          the master LP's rows; the CLP handling is restricted_master.hpp's,
+//                            shared with forecast mode's MasterLp (colgen.hpp)
+//
+// Re-planning from a published plan is replan.hpp (solve_replan; its coverage fallback is a
+// driver-mode run with the frozen tours as locks).
+// Traces of the search: build with -DSO_DM_TRACE, run with SO_DM_DEBUG=1 (SO_DM_DEBUG_CG=1 adds
+// every pricing round); they go to stderr.
 #include "solver/solve.hpp"
 
 namespace so {

@@ -242,6 +242,10 @@ ContextResult load_run_context(const std::string& id, RunStore& store, RunManage
   ctx->request = std::move(parsed.solve->request);
   ctx->input_format = parsed.solve->input_format;
   ctx->input_text = stored->input_json.empty() ? solve_input_json(ctx->request).dump() : std::move(stored->input_json);
+  // Last week's end and streak as the solve saw them (derived from a last-week plan when the
+  // drivers carry none; solve_input_json writes them out), so edits, candidates and re-plans
+  // check the same rules (dispatch.md §3).
+  ctx->request.drivers = with_previous_week(std::move(ctx->request.drivers), ctx->request.previous, ctx->request.week_start);
   const json plan_json = json::parse(*plan_text, nullptr, false);
   if (!plan_json.is_object()) return {nullptr, http_error(409, "run '" + id + "': its stored plan is not a JSON object")};
   ctx->plan_kpis = plan_json.value("kpis", json::object());

@@ -368,7 +368,9 @@ json solve_input_json(const SolveRequest& r) {
                {"effective_config", json::parse(effective_config_json(r.config, r.policy))}};
   if (!r.drivers.empty()) {
     json drivers = json::array();
-    for (const Driver& d : r.drivers) {
+    // Last week's end and streak derived from a last-week previous plan are written out per
+    // driver: the assignments below keep no days or times (dispatch.md §3).
+    for (const Driver& d : with_previous_week(r.drivers, r.previous, r.week_start)) {
       json j = driver_to_json(d);
       j["unavailable"] = unavailable_json(d.unavailable);
       drivers.push_back(std::move(j));

@@ -209,3 +209,37 @@ TEST_F(ReplanApi, BadBodiesNameTheItemAndStoreNothing) {
 
 }  // namespace
 }  // namespace so
+
+namespace so {
+namespace {
+
+// Last week's plan (week_start 7 days earlier) carries D1's Sunday-night end into this week;
+// a hand edit giving D1 a Monday-morning tour must be checked against that rest (dispatch.md §3, §4).
+TEST(ReplanApiContinuity, EditsSeeTheRestFromLastWeeksPlan) {
+  LiveService svc;
+  httplib::Client c = svc.client();
+  const json body = json::parse(R"({
+    "tours": [{"id": "T1", "day": "Mon", "start_time": "06:00", "end_time": "10:00"},
+              {"id": "T2", "day": "Mon", "start_time": "06:30", "end_time": "10:30"}],
+    "drivers": [{"id": "D1"}, {"id": "D2"}, {"id": "D3"}],
+    "previous_plan": {"week_start": "2029-12-31", "drivers": [{"driver_id": "D1", "blocks": [
+        {"day": "Sun", "tours": [{"id": "L1", "start_time": "19:00", "end_time": "23:00"}]}]}]},
+    "week_start": "2030-01-07", "seed": 1, "time_limit_seconds": 10})");
+  auto r = post(c, "/api/v1/runs", body);
+  ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "");
+  const std::string id = json::parse(r->body)["run_id"];
+  ASSERT_EQ(wait_finished(c, id), "COMPLETED");
+  const auto held = driver_of(get_json(c, "/api/v1/runs/" + id + "/plan"));
+  ASSERT_NE(held.at("T1"), "D1");  // the solver already kept D1 off Monday morning
+  r = post(c, "/api/v1/runs/" + id + "/check", {{"moves", json::array({{{"tour_id", "T1"}, {"to_driver", "D1"}}})}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json check = json::parse(r->body);
+  EXPECT_FALSE(check["ok"].get<bool>()) << r->body;
+  bool rest = false;
+  for (const auto& v : check["violations"]) rest = rest || (v["code"] == "DRIVER_REST_VIOLATION" && v["driver_id"] == "D1");
+  EXPECT_TRUE(rest) << check["violations"].dump();
+}
+
+}  // namespace
+}  // namespace so

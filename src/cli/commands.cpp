@@ -232,8 +232,7 @@ int run_solve(const SolveArgs& args) {
 void print_changes(const std::vector<Tour>& tours, const ChangeReport& c) {
   (void)tours;
   std::printf("  re-plan       : frozen until %s, %d frozen tours; %d drivers affected, %d assignments changed\n",
-              (std::string(day_short_name(std::min(6, c.frozen_until / kMinutesPerDay))) + " " +
-               format_hhmm(c.frozen_until % kMinutesPerDay)).c_str(),
+              format_day_time(c.frozen_until).c_str(),
               c.frozen_tours, c.drivers_affected, c.assignments_changed);
   for (const DriverChange& d : c.per_driver)
     std::printf("    %-10s %-20s +[%s] -[%s]\n", d.driver_id.c_str(), d.name.c_str(), joined(d.gained, " ").c_str(),

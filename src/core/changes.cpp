@@ -9,11 +9,6 @@ namespace so {
 
 namespace {
 
-std::string when(Minutes m) {
-  const int day = std::clamp(static_cast<int>(m / kMinutesPerDay), 0, kDaysPerWeek - 1);
-  return std::string(day_short_name(day)) + " " + format_hhmm(m - day * kMinutesPerDay);
-}
-
 std::string tour_text(const Tour& t) {
   return "'" + t.id + "' (" + std::string(day_short_name(t.day)) + " " + format_hhmm(t.start) + "-" +
          format_hhmm(t.end) + ")";
@@ -61,7 +56,7 @@ ApplyResult apply_changes(const std::vector<Tour>& base_tours, const std::vector
     if (it == tour_at.end()) return fail(item + ": unknown tour '" + id + "'");
     const Tour& t = base_tours[it->second];
     if (is_frozen(t, frozen_until))
-      return fail(item + ": tour " + tour_text(t) + " is frozen (starts before " + when(frozen_until) + ")");
+      return fail(item + ": tour " + tour_text(t) + " is frozen (starts before " + format_day_time(frozen_until) + ")");
     if (!touched.insert(id).second) return fail(item + ": tour '" + id + "' is changed twice");
     cancelled.insert(id);
   }
@@ -73,7 +68,7 @@ ApplyResult apply_changes(const std::vector<Tour>& base_tours, const std::vector
     if (it == tour_at.end()) return fail(item + ": unknown tour '" + c.id + "'");
     const Tour& t = base_tours[it->second];
     if (is_frozen(t, frozen_until))
-      return fail(item + ": tour " + tour_text(t) + " is frozen (starts before " + when(frozen_until) + ")");
+      return fail(item + ": tour " + tour_text(t) + " is frozen (starts before " + format_day_time(frozen_until) + ")");
     if (!touched.insert(c.id).second) return fail(item + ": tour '" + c.id + "' is changed twice");
     changed[c.id] = &c;
   }
@@ -94,8 +89,8 @@ ApplyResult apply_changes(const std::vector<Tour>& base_tours, const std::vector
                   format_hhmm(end_clock) + " has no length");
     Tour n = make_tour(t.id, day, start, end_clock, t.location, t.required_qualifications);
     if (is_frozen(n, frozen_until))
-      return fail("changes.tours_changed: tour '" + t.id + "' would start " + when(n.week_start()) +
-                  ", before frozen_until " + when(frozen_until));
+      return fail("changes.tours_changed: tour '" + t.id + "' would start " + format_day_time(n.week_start()) +
+                  ", before frozen_until " + format_day_time(frozen_until));
     w.tours.push_back(std::move(n));
   }
   for (size_t i = 0; i < changes.tours_added.size(); ++i) {
@@ -106,7 +101,7 @@ ApplyResult apply_changes(const std::vector<Tour>& base_tours, const std::vector
                                            [&](const Tour& o) { return o.id == t.id; }))
       return fail(item + ": tour id '" + t.id + "' already exists");
     if (is_frozen(t, frozen_until))
-      return fail(item + ": tour " + tour_text(t) + " starts before frozen_until " + when(frozen_until));
+      return fail(item + ": tour " + tour_text(t) + " starts before frozen_until " + format_day_time(frozen_until));
     w.tours.push_back(t);
   }
 
@@ -117,13 +112,13 @@ ApplyResult apply_changes(const std::vector<Tour>& base_tours, const std::vector
     auto it = driver_at.find(u.driver_id);
     if (it == driver_at.end()) return fail(item + ": unknown driver '" + u.driver_id + "'");
     if (u.to <= u.from)
-      return fail(item + ": the window " + when(u.from) + " to " + when(u.to) + " ends before it starts");
+      return fail(item + ": the window " + format_day_time(u.from) + " to " + format_day_time(u.to) + " ends before it starts");
     for (const Tour& t : base_tours) {
       auto bd = base_driver_of.find(t.id);
       if (bd == base_driver_of.end() || bd->second != u.driver_id || !is_frozen(t, frozen_until)) continue;
       if (t.week_start() < u.to && u.from < t.week_end())
         return fail(item + ": driver '" + u.driver_id + "' drives frozen tour " + tour_text(t) + " inside the window " +
-                    when(u.from) + " to " + when(u.to));
+                    format_day_time(u.from) + " to " + format_day_time(u.to));
     }
     Driver& d = w.drivers[it->second];
     d.unavailable.push_back(TimeWindow{u.from, u.to});

@@ -22,12 +22,6 @@ namespace {
 // A value named in a message: quoted, cut after 60 characters (a request may send anything).
 std::string q(const std::string& s) { return "'" + (s.size() > 60 ? s.substr(0, 60) + "…" : s) + "'"; }
 
-std::string when(Minutes week_minute_value) {
-  const int day = week_minute_value / kMinutesPerDay;
-  return std::string(day_short_name(std::clamp(day, 0, kDaysPerWeek - 1))) + " " +
-         format_hhmm(week_minute_value % kMinutesPerDay);
-}
-
 bool is_new_keyword(const std::string& s) {
   if (s.size() != 3) return false;
   std::string l;
@@ -102,7 +96,7 @@ class Editor {
     return ctx_.frozen_until && ctx_.tours[static_cast<size_t>(t)].week_start() < *ctx_.frozen_until;
   }
 
-  std::string frozen_text() const { return "frozen_until " + when(*ctx_.frozen_until); }
+  std::string frozen_text() const { return "frozen_until " + format_day_time(*ctx_.frozen_until); }
 
   void touched(const std::string& driver) {
     if (std::find(out_.changed_drivers.begin(), out_.changed_drivers.end(), driver) == out_.changed_drivers.end())
@@ -201,7 +195,7 @@ class Editor {
   void frozen_fail(const std::string& item, int t, const char* verb) {
     const Tour& tour = ctx_.tours[static_cast<size_t>(t)];
     fail(EditError::Kind::Frozen, item,
-         item + ": tour " + q(tour.id) + " starts " + when(tour.week_start()) + ", before " + frozen_text() +
+         item + ": tour " + q(tour.id) + " starts " + format_day_time(tour.week_start()) + ", before " + frozen_text() +
              " (it has been driven); it cannot be " + verb);
   }
 
@@ -242,7 +236,7 @@ class Editor {
               const Tour& tour = ctx_.tours[static_cast<size_t>(t)];
               return fail(EditError::Kind::Frozen, item,
                           item + ": tour " + q(tour.id) + " of driver " + q(r->driver_id) + " starts " +
-                              when(tour.week_start()) + ", before " + frozen_text() +
+                              format_day_time(tour.week_start()) + ", before " + frozen_text() +
                               " (it has been driven); its day cannot be swapped");
             }
     auto take = [&](Roster& r) {

@@ -1,5 +1,6 @@
 #include "core/time.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -56,5 +57,10 @@ std::optional<int> parse_day(std::string_view text) {
 
 std::string_view day_short_name(int day) { return kShortOut.at(static_cast<size_t>(day)); }
 std::string_view day_german_name(int day) { return kGermanOut.at(static_cast<size_t>(day)); }
+
+std::string format_day_time(Minutes week_minute_value) {
+  const int day = std::clamp(week_minute_value / kMinutesPerDay, 0, kDaysPerWeek - 1);
+  return std::string(day_short_name(day)) + " " + format_hhmm(week_minute_value - day * kMinutesPerDay);
+}
 
 }  // namespace so

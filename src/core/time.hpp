@@ -21,6 +21,8 @@ std::string format_hhmm(Minutes minutes);
 // case-insensitive. nullopt when unknown.
 std::optional<int> parse_day(std::string_view text);
 std::string_view day_short_name(int day);   // "Mon"
+// A week-linear minute as "Wed 06:00" (days before Mon / after Sun clamp to the week).
+std::string format_day_time(Minutes week_minute_value);
 std::string_view day_german_name(int day);  // "Montag"
 
 }  // namespace so

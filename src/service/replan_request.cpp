@@ -113,13 +113,6 @@ ReplanParse parse_replan_request(const std::string& content_type, const std::str
       out.error = validation_error(arr);
       return out;
     }
-    if (!week.contains("drivers")) {  // forecast-mode base: its roster ids become the pool
-      json pool = json::array();
-      std::set<std::string> seen;
-      for (const PreviousAssignment& a : base_pairs)
-        if (seen.insert(a.driver_id).second) pool.push_back({{"id", a.driver_id}});
-      week["drivers"] = pool;
-    }
     SolveParseResult parsed = parse_solve_request("application/json", week.dump(), {}, defaults, default_week_start);
     if (parsed.error) {
       out.error = *parsed.error;
@@ -127,7 +120,7 @@ ReplanParse parse_replan_request(const std::string& content_type, const std::str
     }
     base = std::move(parsed.solve->request);
   }
-  if (base.drivers.empty()) {  // a forecast-mode base run: its roster ids are the drivers
+  if (base.drivers.empty()) {  // a forecast-mode base (run or plan): its roster ids are the drivers
     std::set<std::string> seen;
     for (const PreviousAssignment& a : base_pairs)
       if (seen.insert(a.driver_id).second) {

@@ -139,12 +139,136 @@ class BufferedStream final : public httplib::Stream {
 
 std::string target_path(const std::string& target) { return target.substr(0, target.find('?')); }
 
+std::string body_limit_detail(size_t max_body) {
+  return "request body larger than the limit of " + std::to_string(max_body) + " bytes (MAX_BODY_BYTES)";
+}
+
 }  // namespace
 
 std::string RequestHead::header(const std::string& name) const {
   for (const auto& [k, v] : headers)
     if (iequals(k, name)) return v;
   return {};
+}
+
+// --- RequestFramer -------------------------------------------------------------------------------
+
+struct RequestFramer::Callbacks {
+  static RequestFramer& self(http_parser* p) { return *static_cast<RequestFramer*>(p->data); }
+  static int on_url(http_parser* p, const char* at, size_t n) {
+    RequestFramer& f = self(p);
+    f.head_.target.append(at, n);
+    if (f.head_.target.size() > f.limits_.max_target_bytes)
+      return f.fail(414, "request target longer than " + std::to_string(f.limits_.max_target_bytes) + " bytes");
+    return 0;
+  }
+  static int on_header_field(http_parser* p, const char* at, size_t n) {
+    RequestFramer& f = self(p);
+    if (f.in_value_) {
+      f.head_.headers.emplace_back(std::move(f.field_), std::move(f.value_));
+      f.field_.clear();
+      f.value_.clear();
+      f.in_value_ = false;
+    }
+    f.field_.append(at, n);
+    return f.check_line();
+  }
+  static int on_header_value(http_parser* p, const char* at, size_t n) {
+    RequestFramer& f = self(p);
+    f.value_.append(at, n);
+    f.in_value_ = true;
+    return f.check_line();
+  }
+  static int on_headers_complete(http_parser* p) {
+    RequestFramer& f = self(p);
+    if (f.in_value_ || !f.field_.empty()) f.head_.headers.emplace_back(std::move(f.field_), std::move(f.value_));
+    f.field_.clear();
+    f.value_.clear();
+    f.in_value_ = false;
+    f.head_complete_ = true;
+    f.head_.method = http_method_str(static_cast<http_method>(p->method));
+    f.head_.has_body = (p->flags & F_CHUNKED) || p->content_length > 0;
+    f.keep_alive_ = http_should_keep_alive(p) != 0;
+    if ((p->flags & F_CONTENTLENGTH) && p->content_length > f.limits_.max_body_bytes)
+      return f.fail(413, body_limit_detail(f.limits_.max_body_bytes));
+    if (f.head_.has_body && f.on_head_ && !f.on_head_(f.head_)) {
+      f.stopped_by_hook_ = true;
+      return -1;  // stops the parser before the body
+    }
+    return 0;
+  }
+  static int on_body(http_parser* p, const char*, size_t n) {
+    RequestFramer& f = self(p);
+    f.body_bytes_ += n;
+    if (f.body_bytes_ > f.limits_.max_body_bytes) return f.fail(413, body_limit_detail(f.limits_.max_body_bytes));
+    return 0;
+  }
+  static int on_message_complete(http_parser* p) {
+    self(p).complete_ = true;
+    http_parser_pause(p, 1);  // one request at a time: pipelined bytes stay with the caller
+    return 0;
+  }
+  static const http_parser_settings& settings() {
+    static const http_parser_settings s = [] {
+      http_parser_settings x;
+      http_parser_settings_init(&x);
+      x.on_url = on_url;
+      x.on_header_field = on_header_field;
+      x.on_header_value = on_header_value;
+      x.on_headers_complete = on_headers_complete;
+      x.on_body = on_body;
+      x.on_message_complete = on_message_complete;
+      return x;
+    }();
+    return s;
+  }
+};
+
+RequestFramer::RequestFramer(Limits limits, HeadHook on_head)
+    : limits_(limits), on_head_(std::move(on_head)), parser_(std::make_unique<http_parser>()) {
+  // http-parser keeps this limit process-wide; every framer of the process uses the same one.
+  http_parser_set_max_header_size(static_cast<uint32_t>(limits_.max_header_bytes));
+  reset();
+}
+
+RequestFramer::~RequestFramer() = default;
+
+void RequestFramer::reset() {
+  http_parser_init(parser_.get(), HTTP_REQUEST);
+  parser_->data = this;
+  head_ = RequestHead{};
+  field_.clear();
+  value_.clear();
+  in_value_ = head_complete_ = complete_ = stopped_by_hook_ = false;
+  keep_alive_ = true;
+  body_bytes_ = 0;
+  error_status_ = 0;
+  error_detail_.clear();
+}
+
+int RequestFramer::fail(int status, std::string detail) {
+  error_status_ = status;
+  error_detail_ = std::move(detail);
+  return -1;
+}
+
+int RequestFramer::check_line() {
+  if (field_.size() + value_.size() + 2 > limits_.max_header_line_bytes)
+    return fail(431, "header line '" + field_.substr(0, 64) + "' longer than " +
+                         std::to_string(limits_.max_header_line_bytes) + " bytes");
+  return 0;
+}
+
+size_t RequestFramer::feed(const char* data, size_t n) {
+  if (complete_ || error_status_ != 0 || stopped_by_hook_ || n == 0) return 0;
+  const size_t used = http_parser_execute(parser_.get(), &Callbacks::settings(), data, n);
+  const auto err = HTTP_PARSER_ERRNO(parser_.get());
+  if (complete_ || stopped_by_hook_ || error_status_ != 0 || err == HPE_OK) return used;
+  if (err == HPE_HEADER_OVERFLOW)
+    error_status_ = 431, error_detail_ = "request headers larger than " + std::to_string(limits_.max_header_bytes) + " bytes";
+  else
+    error_status_ = 400, error_detail_ = std::string("malformed HTTP request: ") + http_errno_description(err);
+  return used;
 }
 
 const char* status_reason(int status) {
@@ -173,7 +297,6 @@ struct HttpFront::Impl {
   enum class Phase { Idle, Reading, Dispatched, Lingering };
 
   struct Conn {
-    Impl* owner = nullptr;
     int fd = -1;
     std::string peer_ip;
     int peer_port = 0;
@@ -183,40 +306,23 @@ struct HttpFront::Impl {
     int served = 0;
     std::string buf;  // received, not yet handed over
     size_t parsed = 0;
-    http_parser parser{};
-    // The request being read.
-    RequestHead head;
-    std::string field, value;
-    bool in_value = false;
-    bool head_done = false, complete = false, keep_alive = true, continue_sent = false, probe = false;
-    size_t body_bytes = 0;
-    int error_status = 0;  // set by a callback that stops the parser
-    std::string error_detail;
+    std::unique_ptr<RequestFramer> framer;
+    bool continue_sent = false, probe = false;
     std::optional<FrontAnswer> early;  // from the admission hook
     // Handed to a worker.
     std::string request;
     bool keep_after = false;
 
     void reset_request() {
-      http_parser_init(&parser, HTTP_REQUEST);
-      parser.data = this;
-      head = RequestHead{};
-      field.clear();
-      value.clear();
-      in_value = head_done = complete = continue_sent = probe = false;
-      keep_alive = true;
-      body_bytes = 0;
-      error_status = 0;
-      error_detail.clear();
+      framer->reset();
+      continue_sent = probe = false;
       early.reset();
     }
   };
 
-
   FrontOptions opt;
   FrontServer& app;
   FrontHooks hooks;
-  http_parser_settings settings{};
   int listen_fd = -1, epoll_fd = -1, wake_fd = -1;
   std::thread event_thread;
   std::atomic<bool> started{false}, stopping{false};
@@ -237,68 +343,30 @@ struct HttpFront::Impl {
   std::mutex returned_mu;
   std::vector<Conn*> returned;
 
-  Impl(FrontOptions o, FrontServer& a, FrontHooks h) : opt(std::move(o)), app(a), hooks(std::move(h)) {
-    http_parser_settings_init(&settings);
-    settings.on_url = on_url;
-    settings.on_header_field = on_header_field;
-    settings.on_header_value = on_header_value;
-    settings.on_headers_complete = on_headers_complete;
-    settings.on_body = on_body;
-    settings.on_message_complete = on_message_complete;
-    // Process-wide in http-parser; every front uses the same limit.
-    http_parser_set_max_header_size(static_cast<uint32_t>(opt.max_header_bytes));
+  Impl(FrontOptions o, FrontServer& a, FrontHooks h) : opt(std::move(o)), app(a), hooks(std::move(h)) {}
+
+  RequestFramer::Limits limits() const {
+    return {opt.max_body_bytes, opt.max_header_bytes, opt.max_header_line_bytes, CPPHTTPLIB_REQUEST_URI_MAX_LENGTH};
+  }
+
+  // The head is in and a body is to come: admit it (or answer now), and say "100 Continue".
+  bool on_head(Conn& c, const RequestHead& head) {
+    if (hooks.admit) {
+      if (auto answer = hooks.admit(head)) {
+        c.early = std::move(*answer);
+        return false;
+      }
+    }
+    if (iequals(head.header("Expect"), "100-continue")) {
+      send_now(c.fd, "HTTP/1.1 100 Continue\r\n\r\n");
+      c.continue_sent = true;
+    }
+    return true;
   }
 
   ~Impl() {
     for (int fd : {listen_fd, epoll_fd, wake_fd})
       if (fd >= 0) ::close(fd);
-  }
-
-  // --- http-parser callbacks (the event thread) -------------------------------------------------
-  static Conn& conn(http_parser* p) { return *static_cast<Conn*>(p->data); }
-  static int fail(Conn& c, int status, std::string detail) {
-    c.error_status = status;
-    c.error_detail = std::move(detail);
-    return -1;
-  }
-
-  static int on_url(http_parser* p, const char* at, size_t n) {
-    Conn& c = conn(p);
-    c.head.target.append(at, n);
-    if (c.head.target.size() > CPPHTTPLIB_REQUEST_URI_MAX_LENGTH)
-      return fail(c, 414, "request target longer than " + std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) + " bytes");
-    return 0;
-  }
-  static int on_header_field(http_parser* p, const char* at, size_t n) {
-    Conn& c = conn(p);
-    if (c.in_value) {
-      c.head.headers.emplace_back(std::move(c.field), std::move(c.value));
-      c.field.clear();
-      c.value.clear();
-      c.in_value = false;
-    }
-    c.field.append(at, n);
-    return check_line(c);
-  }
-  static int on_header_value(http_parser* p, const char* at, size_t n) {
-    Conn& c = conn(p);
-    c.value.append(at, n);
-    c.in_value = true;
-    return check_line(c);
-  }
-  static int check_line(Conn& c) {
-    if (c.field.size() + c.value.size() + 2 > CPPHTTPLIB_HEADER_MAX_LENGTH)
-      return fail(c, 431, "header line '" + c.field.substr(0, 64) + "' longer than " +
-                              std::to_string(CPPHTTPLIB_HEADER_MAX_LENGTH) + " bytes");
-    return 0;
-  }
-  static int on_headers_complete(http_parser* p);
-  static int on_body(http_parser* p, const char*, size_t n);
-  static int on_message_complete(http_parser* p) {
-    Conn& c = conn(p);
-    c.complete = true;
-    http_parser_pause(p, 1);  // one request at a time: pipelined bytes wait in the buffer
-    return 0;
   }
 
   // --- the event thread ------------------------------------------------------------------------
@@ -349,7 +417,7 @@ struct HttpFront::Impl {
   // Answers, stops writing and reads what the client still sends for a moment, so the answer is
   // not lost to a reset (closing with unread data sends RST).
   void answer_and_linger(Conn& c, const FrontAnswer& a) {
-    const RequestHead* head = c.head.method.empty() ? nullptr : &c.head;
+    const RequestHead* head = c.framer->head_complete() ? &c.framer->head() : nullptr;
     const double seconds =
         c.phase == Phase::Reading ? std::chrono::duration<double>(Clock::now() - c.request_start).count() : 0.0;
     send_now(c.fd, render(a));
@@ -364,7 +432,7 @@ struct HttpFront::Impl {
   }
 
   void reject(Conn& c, int status, const std::string& detail) {
-    answer_and_linger(c, make_reject(status, detail, c.head.method.empty() ? nullptr : &c.head));
+    answer_and_linger(c, make_reject(status, detail, c.framer->head_complete() ? &c.framer->head() : nullptr));
   }
 
   void accept_all() {
@@ -404,8 +472,8 @@ struct HttpFront::Impl {
       c->fd = fd;
       c->peer_ip = peer;
       c->peer_port = std::atoi(serv);
-      c->owner = this;
-      c->reset_request();
+      Conn* raw = c.get();
+      c->framer = std::make_unique<RequestFramer>(limits(), [this, raw](const RequestHead& h) { return on_head(*raw, h); });
       c->deadline = Clock::now() + opt.request_timeout;  // a new connection owes its first request
       ++per_client[peer];
       ++connection_count;
@@ -434,7 +502,7 @@ struct HttpFront::Impl {
       // chunk framing and pipelining, and all connections together.
       const size_t raw_cap = opt.max_header_bytes + 2 * opt.max_body_bytes + 4096;
       if (c.buf.size() + static_cast<size_t>(n) > raw_cap)
-        return reject(c, 413, body_limit_detail());
+        return reject(c, 413, body_limit_detail(opt.max_body_bytes));
       if (buffered.load() + static_cast<size_t>(n) > opt.max_buffered_bytes)
         return reject(c, 503, "the service holds too many request bytes right now; retry shortly");
       c.buf.append(chunk, static_cast<size_t>(n));
@@ -443,30 +511,24 @@ struct HttpFront::Impl {
     }
   }
 
-  std::string body_limit_detail() const {
-    return "request body larger than the limit of " + std::to_string(opt.max_body_bytes) + " bytes (MAX_BODY_BYTES)";
-  }
-
-  // Feeds the new bytes to the parser; false once the connection left the reading phase.
+  // Feeds the new bytes to the framer; false once the connection left the reading phase.
   bool parse(Conn& c) {
     if (c.parsed >= c.buf.size()) return true;
-    const size_t n = http_parser_execute(&c.parser, &settings, c.buf.data() + c.parsed, c.buf.size() - c.parsed);
-    c.parsed += n;
-    const auto err = HTTP_PARSER_ERRNO(&c.parser);
-    if (c.complete) {
+    c.parsed += c.framer->feed(c.buf.data() + c.parsed, c.buf.size() - c.parsed);
+    if (c.framer->complete()) {
+      const RequestHead& h = c.framer->head();
+      c.probe = (h.method == "GET" || h.method == "HEAD") &&
+                std::find(hooks.probe_paths.begin(), hooks.probe_paths.end(), target_path(h.target)) !=
+                    hooks.probe_paths.end();
       dispatch(c);
       return false;
     }
-    if (c.early) {
+    if (c.framer->stopped_by_hook() && c.early) {
       answer_and_linger(c, *c.early);
       return false;
     }
-    if (err == HPE_OK) return true;
-    if (c.error_status != 0) reject(c, c.error_status, c.error_detail);
-    else if (err == HPE_HEADER_OVERFLOW)
-      reject(c, 431, "request headers larger than " + std::to_string(opt.max_header_bytes) + " bytes");
-    else
-      reject(c, 400, std::string("malformed HTTP request: ") + http_errno_description(err));
+    if (c.framer->error_status() == 0) return true;
+    reject(c, c.framer->error_status(), c.framer->error_detail());
     return false;
   }
 
@@ -568,7 +630,7 @@ struct HttpFront::Impl {
         c = lane.queue.front();
         lane.queue.pop_front();
       }
-      const bool last = stopping.load() || !c->keep_alive || c->served + 1 >= opt.max_requests_per_connection;
+      const bool last = stopping.load() || !c->framer->keep_alive() || c->served + 1 >= opt.max_requests_per_connection;
       BufferedStream strm(c->fd, c->request, c->peer_ip, c->peer_port, opt.write_timeout, c->continue_sent);
       const bool open = app.serve(strm, last);
       c->keep_after = open && !last && !strm.close_asked();
@@ -580,42 +642,6 @@ struct HttpFront::Impl {
     }
   }
 };
-
-int HttpFront::Impl::on_headers_complete(http_parser* p) {
-  Conn& c = conn(p);
-  if (c.in_value || !c.field.empty()) c.head.headers.emplace_back(std::move(c.field), std::move(c.value));
-  c.field.clear();
-  c.value.clear();
-  c.in_value = false;
-  c.head_done = true;
-  c.head.method = http_method_str(static_cast<http_method>(p->method));
-  c.head.has_body = (p->flags & F_CHUNKED) || p->content_length > 0;
-  c.keep_alive = http_should_keep_alive(p) != 0;
-  Impl& f = *c.owner;
-  if ((p->flags & F_CONTENTLENGTH) && p->content_length > f.opt.max_body_bytes) return fail(c, 413, f.body_limit_detail());
-  const std::string path = target_path(c.head.target);
-  c.probe = (c.head.method == "GET" || c.head.method == "HEAD") &&
-            std::find(f.hooks.probe_paths.begin(), f.hooks.probe_paths.end(), path) != f.hooks.probe_paths.end();
-  if (!c.head.has_body) return 0;
-  if (f.hooks.admit) {
-    if (auto answer = f.hooks.admit(c.head)) {
-      c.early = std::move(*answer);
-      return -1;  // stops the parser before the body
-    }
-  }
-  if (iequals(c.head.header("Expect"), "100-continue")) {
-    send_now(c.fd, "HTTP/1.1 100 Continue\r\n\r\n");
-    c.continue_sent = true;
-  }
-  return 0;
-}
-
-int HttpFront::Impl::on_body(http_parser* p, const char*, size_t n) {
-  Conn& c = conn(p);
-  c.body_bytes += n;
-  if (c.body_bytes > c.owner->opt.max_body_bytes) return fail(c, 413, c.owner->body_limit_detail());
-  return 0;
-}
 
 HttpFront::HttpFront(FrontOptions options, FrontServer& app, FrontHooks hooks)
     : impl_(std::make_unique<Impl>(std::move(options), app, std::move(hooks))) {}

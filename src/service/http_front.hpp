@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+struct http_parser;  // http_parser.h (libhttp-parser-dev), kept out of this header
+
 namespace so {
 
 struct FrontOptions {
@@ -48,6 +50,56 @@ struct RequestHead {
   std::vector<std::pair<std::string, std::string>> headers;
   bool has_body = false;  // Content-Length > 0 or chunked
   std::string header(const std::string& name) const;  // case-insensitive; "" when absent
+};
+
+// Frames one HTTP/1.1 request at a time from the bytes of a connection (http-parser): where it
+// ends (Content-Length or chunked), its head, and whether it breaks a limit. Pure: no sockets,
+// so the fuzz target and the tests drive it directly.
+class RequestFramer {
+ public:
+  struct Limits {
+    size_t max_body_bytes = 8u * 1024 * 1024;
+    size_t max_header_bytes = 64 * 1024;
+    size_t max_header_line_bytes = 8 * 1024;
+    size_t max_target_bytes = 8 * 1024;
+  };
+  // Called once the head is complete and before the body; false stops the framer (the caller
+  // answers the request itself, e.g. 401 before the body is read).
+  using HeadHook = std::function<bool(const RequestHead&)>;
+
+  explicit RequestFramer(Limits limits, HeadHook on_head = {});
+  ~RequestFramer();
+  RequestFramer(const RequestFramer&) = delete;
+  RequestFramer& operator=(const RequestFramer&) = delete;
+
+  void reset();  // for the next request on the connection
+  // Consumes bytes of the current request; returns how many. Stops at the end of the request
+  // (pipelined bytes stay with the caller), at an error, or when the head hook said no.
+  size_t feed(const char* data, size_t n);
+
+  bool complete() const { return complete_; }
+  bool stopped_by_hook() const { return stopped_by_hook_; }
+  int error_status() const { return error_status_; }  // 0, or 400/413/414/431
+  const std::string& error_detail() const { return error_detail_; }
+  bool head_complete() const { return head_complete_; }
+  const RequestHead& head() const { return head_; }
+  bool keep_alive() const { return keep_alive_; }
+  size_t body_bytes() const { return body_bytes_; }
+
+ private:
+  struct Callbacks;
+  int fail(int status, std::string detail);
+  int check_line();
+
+  Limits limits_;
+  HeadHook on_head_;
+  std::unique_ptr<::http_parser> parser_;
+  RequestHead head_;
+  std::string field_, value_;
+  bool in_value_ = false, head_complete_ = false, complete_ = false, keep_alive_ = true, stopped_by_hook_ = false;
+  size_t body_bytes_ = 0;
+  int error_status_ = 0;
+  std::string error_detail_;
 };
 
 // An answer the front writes itself (the connection is closed after it).

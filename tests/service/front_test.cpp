@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "service/http_front.hpp"
 #include "service_test_util.hpp"
 
 namespace so {
@@ -81,6 +82,67 @@ double probe_seconds(int port) {
   const double s = std::chrono::duration<double>(Clock::now() - t0).count();
   return status_of(r) == 200 ? s : 99.0;
 }
+
+// --- the framer alone ------------------------------------------------------------------------
+
+RequestFramer::Limits small_limits() { return {1000, 4096, 512, 256}; }
+
+TEST(RequestFramer, FindsTheEndOfEachPipelinedRequestByteByByte) {
+  const std::string two = "POST /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
+                          "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n0\r\n\r\n";
+  RequestFramer f(small_limits());
+  size_t at = 0;
+  std::vector<std::string> targets;
+  std::vector<size_t> ends;
+  while (at < two.size()) {
+    at += f.feed(two.data() + at, 1);  // one byte at a time: the worst split
+    ASSERT_EQ(f.error_status(), 0) << f.error_detail();
+    if (f.complete()) {
+      targets.push_back(f.head().target);
+      ends.push_back(at);
+      EXPECT_EQ(f.body_bytes(), targets.size() == 1 ? 3u : 2u);
+      f.reset();
+    }
+  }
+  EXPECT_EQ(targets, (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_EQ(ends.front(), two.find("POST /b"));
+  EXPECT_EQ(ends.back(), two.size());
+}
+
+TEST(RequestFramer, LimitsAndMalformedFramingHaveTheirStatus) {
+  auto status = [](const std::string& req) {
+    RequestFramer f(small_limits());
+    f.feed(req.data(), req.size());
+    return f.complete() ? 200 : f.error_status();
+  };
+  EXPECT_EQ(status("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n"), 413);
+  EXPECT_EQ(status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3e9\r\n" + std::string(1001, 'a')), 413);
+  EXPECT_EQ(status("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"), 400);
+  EXPECT_EQ(status("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), 400);
+  EXPECT_EQ(status("GET /" + std::string(300, 'p') + " HTTP/1.1\r\n\r\n"), 414);
+  EXPECT_EQ(status("GET / HTTP/1.1\r\nX: " + std::string(600, 'v') + "\r\n\r\n"), 431);
+  EXPECT_EQ(status("GET / HTTP/1.1\r\n\r\n"), 200);
+  EXPECT_EQ(status("NONSENSE\r\n\r\n"), 400);
+}
+
+TEST(RequestFramer, TheHeadHookSeesTheHeadBeforeTheBodyAndCanStopIt) {
+  int calls = 0;
+  RequestFramer f(small_limits(), [&](const RequestHead& h) {
+    ++calls;
+    EXPECT_EQ(h.method, "POST");
+    EXPECT_EQ(h.header("authorization"), "");
+    EXPECT_EQ(h.header("CONTENT-TYPE"), "text/csv");
+    return false;
+  });
+  const std::string req = "POST /x HTTP/1.1\r\nContent-Type: text/csv\r\nContent-Length: 5\r\n\r\nhello";
+  const size_t used = f.feed(req.data(), req.size());
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(f.stopped_by_hook());
+  EXPECT_FALSE(f.complete());
+  EXPECT_LE(used, req.size() - 5) << "no body byte was taken";
+}
+
+// --- the front on a live service -------------------------------------------------------------
 
 TEST(HttpFront, ChunkedUploadOverTheLimitIs413AtTheLimitNotAfterTheWholeBody) {
   LiveService svc([](ServerOptions& o) { o.max_body_bytes = 64 * 1024; });

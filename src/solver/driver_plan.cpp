@@ -238,7 +238,7 @@ DmScore score_plan(const DriverInput& in, const Plan& plan) {
   return s;
 }
 
-void insert_unassigned(const DriverInput& in, Plan& plan) {
+void insert_unassigned(const DriverInput& in, Plan& plan, const StopFn* stop) {
   const std::vector<Tour>& tours = in.tours;
   const std::vector<Driver>& drivers = in.drivers;
   const Policy& p = in.p;
@@ -248,6 +248,10 @@ void insert_unassigned(const DriverInput& in, Plan& plan) {
   std::vector<UnassignedTour> still;
   for (const UnassignedTour& u : plan.unassigned) {
     bool placed = false;
+    if (stop && (*stop)()) {
+      still.push_back(u);
+      continue;
+    }
     for (int pass = 0; pass < 2 && !placed; ++pass)
       for (int d = 0; d < ndrivers && !placed; ++d) {
         const Driver& dr = drivers[static_cast<size_t>(d)];

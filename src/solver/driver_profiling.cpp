@@ -51,10 +51,14 @@ void profile_bounds(DriverModeContext& ctx) {
   const int ndrivers = in.ndrivers();
   LowerBounds& lb = ctx.rep.lower_bounds;
   const std::vector<TourType>& base_types = ctx.model.base_types;
-  const std::vector<BlockPattern> base_blocks = enumerate_blocks(base_types, p);
+  // As in forecast mode: capped blocks, the per-day bound only over a complete block set, and the
+  // run's deadline or a cancel polled inside the LP/MIP and the max flow (a big week took minutes here).
+  bool blocks_complete = true;
+  const std::vector<BlockPattern> base_blocks = enumerate_blocks(base_types, p, kMaxBlocksPerWeek, &blocks_complete);
+  const StopFn run_stop = [&budget = ctx.budget] { return budget.must_stop(); };
   lb.hours = hours_bound(base_types, p);
-  lb.per_day = per_day_bound(base_types, base_blocks, p);
-  lb.path_cover = path_cover_bound(base_types, p);
+  if (blocks_complete) lb.per_day = per_day_bound(base_types, base_blocks, p, &run_stop);
+  lb.path_cover = path_cover_bound(base_types, p, &run_stop);
   lb.rest_concurrency = rest_concurrency_bound(base_types, p);
   ctx.best_bound = std::max({lb.hours, lb.per_day, lb.path_cover, lb.rest_concurrency});
   // Bound on uncovered tours: tours no driver can ever work; the rest-concurrency clique (its

@@ -309,8 +309,12 @@ PlanReport solve_replan(const SolveRequest& req, const SolveControl& control) {
   {
     const std::vector<TourType> types = aggregate_tour_types(tours);
     rep.lower_bounds.hours = hours_bound(types, p);
-    rep.lower_bounds.per_day = per_day_bound(types, enumerate_blocks(types, p), p);
-    rep.lower_bounds.path_cover = path_cover_bound(types, p);
+    // The run's deadline or a cancel ends the bounds' LP/MIP and max flow (as in forecast mode).
+    const StopFn run_stop = [&budget] { return budget.must_stop(); };
+    bool blocks_complete = true;
+    const std::vector<BlockPattern> blocks = enumerate_blocks(types, p, kMaxBlocksPerWeek, &blocks_complete);
+    if (blocks_complete) rep.lower_bounds.per_day = per_day_bound(types, blocks, p, &run_stop);
+    rep.lower_bounds.path_cover = path_cover_bound(types, p, &run_stop);
     rep.lower_bounds.rest_concurrency = rest_concurrency_bound(types, p);
     int never = 0;
     for (const Tour& t : tours) {

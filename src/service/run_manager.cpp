@@ -35,6 +35,10 @@ json null_if_empty(const std::string& s) { return s.empty() ? json() : json(s); 
 
 }  // namespace
 
+bool is_terminal_event(const std::string& event) {
+  return event == "run_completed" || event == "run_failed" || event == "run_cancelled";
+}
+
 std::map<std::string, double> nominal_budget_slices(double t) {
   return {{"profiling", 0.02 * t}, {"phase1", 0.50 * t}, {"phase2", 0.15 * t}, {"lns", 0.28 * t},
           {"buffer", 0.05 * t},    {"total", t}};
@@ -147,6 +151,12 @@ bool Run::wait_finished(std::chrono::milliseconds timeout) const {
 std::string Run::plan_json() const {
   std::lock_guard lock(mu_);
   return plan_json_;
+}
+
+std::string Run::store_error(bool* disk_full) const {
+  std::lock_guard lock(mu_);
+  if (disk_full) *disk_full = store_full_;
+  return store_error_;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,7 +476,7 @@ void RunManager::execute(const std::shared_ptr<Run>& run) {
                       report.solution_signature);
   auto shared = std::make_shared<const PlanReport>(std::move(report));
   const size_t tours = spec->request.tours.size();
-  finish_run(run, status, reason, shared, have_docs ? &docs : nullptr);
+  status = finish_run(run, status, reason, shared, have_docs ? &docs : nullptr);
   if (on_finished_) {
     try {
       on_finished_(run->id(), status, tours);
@@ -476,16 +486,43 @@ void RunManager::execute(const std::shared_ptr<Run>& run) {
   }
 }
 
-void RunManager::finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,
-                            std::shared_ptr<const PlanReport> report, const RunDocuments* docs) {
-  RunStore::Finish f;
-  RunEvent terminal;
+std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::string& status,
+                                   const std::string& reason, std::shared_ptr<const PlanReport> report, const RunDocuments* docs) {
+  // What the store gets and, once it has it, what everyone sees.
+  struct End {
+    std::string status, reason;
+    json result;
+    RunStore::Finish store;
+    RunEvent terminal;
+  };
+  std::string finished_at = now_iso_utc();
+  // Under run->mu_: the end as stored, with the events so far and the terminal event.
+  auto describe = [&](const std::string& st, const std::string& why, json result) {
+    End e{st, why, std::move(result), {}, {}};
+    e.terminal.id = static_cast<long long>(run->events_.size()) + 1;
+    e.terminal.event = st == "COMPLETED" ? "run_completed" : (st == "CANCELLED" ? "run_cancelled" : "run_failed");
+    e.terminal.data = {{"run_id", run->id_}, {"status", st}, {"reason", null_if_empty(why)},
+                       {"elapsed_s", run->elapsed_s_}, {"result", e.result}};
+    json events = json::array();
+    for (const RunEvent& ev : run->events_) events.push_back({{"id", ev.id}, {"event", ev.event}, {"data", ev.data}});
+    events.push_back({{"id", e.terminal.id}, {"event", e.terminal.event}, {"data", e.terminal.data}});
+    json view = run->view_locked();
+    view["status"] = st;
+    view["reason"] = null_if_empty(why);
+    view["phase"] = nullptr;
+    view["finished_at"] = finished_at;
+    view["result"] = e.result;
+    e.store.id = run->id_;
+    e.store.status = st;
+    e.store.reason = why;
+    e.store.finished_at = finished_at;
+    e.store.summary_json = view.dump();
+    e.store.events_json = events.dump();
+    return e;
+  };
+  End end;
   {
     std::lock_guard rl(run->mu_);
-    run->status_ = status;
-    run->reason_ = reason;
-    run->finished_at_ = now_iso_utc();
-    run->phase_.clear();
     if (run->started_mono_ != std::chrono::steady_clock::time_point{})
       run->elapsed_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - run->started_mono_).count();
     json result;
@@ -499,70 +536,73 @@ void RunManager::finish_run(const std::shared_ptr<Run>& run, const std::string& 
                 {"coverage_rate", report->kpis.coverage_rate},
                 {"audit_ok", report->audit.ok},
                 {"reason_codes", report->reason_codes}};
-      if (!report->stats.phase_budget_s.empty()) {
-        for (const auto& [k, v] : report->stats.phase_budget_s) run->budget_slices_[k] = v;
-      }
+      for (const auto& [k, v] : report->stats.phase_budget_s) run->budget_slices_[k] = v;
       if (!report->config.effective_hash.empty()) run->config_ = report->config;
       if (report->kpis.drivers_total > 0 || report->status == "OK") run->incumbent_ = report->kpis.drivers_total;
       run->lower_bound_ = std::max(run->lower_bound_, report->lower_bounds.best);
     }
-    run->result_ = result;
-    if (docs) run->plan_json_ = docs->plan_json;
     if (run->elapsed_s_ > 0) {
       std::lock_guard dl(durations_mu_);  // a leaf lock: nothing is taken while it is held
       recent_durations_s_.push_back(run->elapsed_s_);
       if (recent_durations_s_.size() > 32) recent_durations_s_.pop_front();
     }
-
-    terminal.id = static_cast<long long>(run->events_.size()) + 1;
-    terminal.event = status == "COMPLETED" ? "run_completed" : (status == "CANCELLED" ? "run_cancelled" : "run_failed");
-    terminal.data = {{"run_id", run->id_},
-                     {"status", status},
-                     {"reason", null_if_empty(reason)},
-                     {"elapsed_s", run->elapsed_s_},
-                     {"result", result}};
-    json events = json::array();
-    for (const RunEvent& e : run->events_) events.push_back({{"id", e.id}, {"event", e.event}, {"data", e.data}});
-    events.push_back({{"id", terminal.id}, {"event", terminal.event}, {"data", terminal.data}});
-
-    f.id = run->id_;
-    f.status = status;
-    f.reason = reason;
-    f.finished_at = run->finished_at_;
-    f.summary_json = run->view_locked().dump();
-    f.events_json = events.dump();
+    end = describe(status, reason, std::move(result));
     run->spec_.reset();  // the tours and request are no longer needed in memory
   }
   if (docs) {
-    f.plan = docs->plan_json;
-    f.report = docs->report_json;
-    f.canonical_report = docs->canonical_report;
-    f.roster_csv = docs->roster_csv;
-    f.tours_csv = docs->tours_csv;
+    end.store.plan = docs->plan_json;
+    end.store.report = docs->report_json;
+    end.store.canonical_report = docs->canonical_report;
+    end.store.roster_csv = docs->roster_csv;
+    end.store.tours_csv = docs->tours_csv;
   }
   // Persist before anyone is told the run finished: a client that saw the end finds it after a crash.
+  std::string store_error;
+  bool store_full = false;
   bool persisted = true;
   try {
-    store_.finish(f);
+    store_.finish(end.store);
   } catch (const std::exception& e) {
-    persisted = false;
-    service_log()->error("run store: cannot store the finished run {}: {}", run->id(), e.what());
+    store_error = e.what();
+    if (auto* se = dynamic_cast<const StoreError*>(&e)) store_full = se->disk_full();
+    service_log()->error("run store: cannot store the end of run {} ({}): {}", run->id(), status, store_error);
+    // What was not stored is not reported: the run ends FAILED, without documents (a smaller write
+    // that may still fit; if not, the run stays FAILED in memory and is INTERRUPTED after a restart).
+    {
+      std::lock_guard rl(run->mu_);
+      end = describe("FAILED", "STORE_WRITE_FAILED: " + store_error, json());
+    }
+    try {
+      store_.finish(end.store);
+    } catch (const std::exception& e2) {
+      persisted = false;
+      service_log()->error("run store: cannot store run {} as FAILED either: {}", run->id(), e2.what());
+    }
   }
   // Free the slot before anyone hears of the end: a client that got its answer and asks again
   // (or scrapes the gauges) must find the capacity back.
   {
     std::lock_guard lock(mu_);
     running_runs_.erase(std::remove(running_runs_.begin(), running_runs_.end(), run), running_runs_.end());
-    if (persisted) live_.erase(run->id());
+    if (persisted) live_.erase(run->id());  // the store has the run now
     update_gauges_locked();
   }
   {
     std::lock_guard rl(run->mu_);
-    run->events_.push_back(terminal);
+    run->status_ = end.status;
+    run->reason_ = end.reason;
+    run->finished_at_ = finished_at;
+    run->phase_.clear();
+    run->result_ = end.result;
+    if (docs && store_error.empty()) run->plan_json_ = docs->plan_json;
+    run->store_error_ = store_error;
+    run->store_full_ = store_full;
+    run->events_.push_back(end.terminal);
     run->finished_ = true;
   }
   run->cv_.notify_all();
   idle_cv_.notify_all();
+  return end.status;
 }
 
 }  // namespace so

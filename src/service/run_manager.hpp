@@ -31,6 +31,9 @@ struct RunEvent {
   nlohmann::json data;
 };
 
+// run_completed, run_failed and run_cancelled end a run's event stream.
+bool is_terminal_event(const std::string& event);
+
 // What a run solves, plus what the store keeps of the request.
 struct RunSpec {
   SolveRequest request;
@@ -78,6 +81,10 @@ class Run {
   // Set when finished: the plan JSON text (empty when the run produced none).
   std::string plan_json() const;
 
+  // Set when the run's end could not be stored (the run then ends FAILED, reason STORE_WRITE_FAILED,
+  // without documents): the store's error; `disk_full` tells a full disk. Empty otherwise.
+  std::string store_error(bool* disk_full) const;
+
  private:
   friend class RunManager;
   void emit_locked(std::string event, nlohmann::json data);
@@ -108,6 +115,8 @@ class Run {
   std::vector<RunEvent> events_;
   bool events_capped_ = false;
   std::string plan_json_;
+  std::string store_error_;
+  bool store_full_ = false;
 };
 
 struct RunManagerOptions {
@@ -161,8 +170,10 @@ class RunManager {
  private:
   void worker_loop();
   void execute(const std::shared_ptr<Run>& run);
-  void finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,
-                  std::shared_ptr<const PlanReport> report, const RunDocuments* docs);
+  // Stores the run's end, then shows it (status, waiters, SSE); returns the status shown, which is
+  // FAILED (STORE_WRITE_FAILED) when the store refused the result: nothing is reported that was not stored.
+  std::string finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,
+                         std::shared_ptr<const PlanReport> report, const RunDocuments* docs);
   void update_gauges_locked();
 
   RunManagerOptions options_;

@@ -1,22 +1,44 @@
 #include "service/run_store.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <stdexcept>
+#include <type_traits>
 #include <utility>
+
+#include "service/log.hpp"
 
 namespace so {
 
+bool StoreError::disk_full() const { return code_ == SQLITE_FULL; }
+bool StoreError::corrupt() const { return code_ == SQLITE_CORRUPT || code_ == SQLITE_NOTADB; }
+bool StoreError::unavailable() const {
+  switch (code_) {
+    case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_CORRUPT: case SQLITE_NOTADB: case SQLITE_READONLY:
+    case SQLITE_CANTOPEN: case SQLITE_PERM: case SQLITE_NOLFS: case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
 namespace {
+
+// SQLite's last error on `db` as a StoreError (primary result code; the message names the statement).
+StoreError sqlite_error(sqlite3* db, int rc, const std::string& what) {
+  return StoreError(rc & 0xff, std::string(sqlite3_errmsg(db)) + " (" + what + ")");
+}
 
 // RAII prepared statement with positional text binding.
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+    if (int rc = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr); rc != SQLITE_OK)
+      throw sqlite_error(db, rc, std::string("preparing ") + std::string(sql).substr(0, 40) + "…");
   }
   ~Stmt() { sqlite3_finalize(st_); }
   Stmt& text(int i, const std::string& v) {
@@ -36,7 +58,7 @@ class Stmt {
     int rc = sqlite3_step(st_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+    throw sqlite_error(db_, rc, std::string("running ") + std::string(sqlite3_sql(st_)).substr(0, 40) + "…");
   }
   std::string col(int i) const {
     const unsigned char* p = sqlite3_column_text(st_, i);
@@ -65,12 +87,7 @@ class Tx {
 
  private:
   void run(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "?";
-      sqlite3_free(err);
-      throw std::runtime_error("sqlite " + std::string(sql) + ": " + msg);
-    }
+    if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); rc != SQLITE_OK) throw sqlite_error(db_, rc, sql);
   }
   sqlite3* db_;
   bool done_ = false;
@@ -145,41 +162,87 @@ const char* document_column(RunDocument doc) {
 }  // namespace
 
 RunStore::RunStore(const std::string& data_dir, int max_stored_runs) : max_stored_runs_(std::max(1, max_stored_runs)) {
+  try {
+    open(data_dir);
+  } catch (...) {
+    sqlite3_close(db_);  // the destructor does not run for a half-built store
+    db_ = nullptr;
+    throw;
+  }
+}
+
+void RunStore::open(const std::string& data_dir) {
+  namespace fs = std::filesystem;
   if (data_dir.empty() || data_dir == ":memory:") {
     path_ = ":memory:";
   } else {
-    std::filesystem::create_directories(data_dir);
-    path_ = (std::filesystem::path(data_dir) / "runs.sqlite3").string();
+    std::error_code ec;
+    if (fs::exists(data_dir, ec) && !fs::is_directory(data_dir, ec))
+      throw StoreError(SQLITE_CANTOPEN, "DATA_DIR " + data_dir + " is not a directory");
+    fs::create_directories(data_dir, ec);
+    if (ec) throw StoreError(SQLITE_CANTOPEN, "cannot create DATA_DIR " + data_dir + ": " + ec.message());
+    // SQLite needs to create its -wal and -shm files next to the store (a read-only mount fails here, even for root).
+    if (::access(data_dir.c_str(), W_OK | X_OK) != 0)
+      throw StoreError(SQLITE_READONLY, "DATA_DIR " + data_dir + " is not writable: " + std::strerror(errno));
+    path_ = (fs::path(data_dir) / "runs.sqlite3").string();
   }
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error("cannot open run store " + path_ + ": " + msg);
+  if (int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                               nullptr);
+      rc != SQLITE_OK)
+    throw StoreError(rc & 0xff, "cannot open run store " + path_ + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+  try {
+    sqlite3_busy_timeout(db_, 5000);
+    if (path_ != ":memory:") {
+      check_integrity();
+      // SQLite silently opens a write-protected file read-only; a store that cannot record runs must not start.
+      if (sqlite3_db_readonly(db_, "main") == 1) throw StoreError(SQLITE_READONLY, "the file is read-only");
+      // WAL + synchronous=NORMAL: a committed run survives a killed process (not necessarily a power cut).
+      exec("PRAGMA journal_mode=WAL");
+    }
+    exec("PRAGMA synchronous=NORMAL");
+    exec(
+        "CREATE TABLE IF NOT EXISTS runs ("
+        " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " id TEXT NOT NULL UNIQUE,"
+        " status TEXT NOT NULL,"
+        " reason TEXT NOT NULL DEFAULT '',"
+        " created_at TEXT NOT NULL,"
+        " started_at TEXT NOT NULL DEFAULT '',"
+        " finished_at TEXT NOT NULL DEFAULT '',"
+        " request_content_type TEXT NOT NULL DEFAULT '',"
+        " request_body TEXT NOT NULL DEFAULT '',"
+        " summary_json TEXT NOT NULL DEFAULT '{}',"
+        " events_json TEXT NOT NULL DEFAULT '[]',"
+        " plan_json TEXT, report_json TEXT, canonical_report TEXT, roster_csv TEXT, tours_csv TEXT)");
+    exec("CREATE INDEX IF NOT EXISTS runs_status ON runs(status, seq)");
+    migrate();
+    exec("CREATE INDEX IF NOT EXISTS runs_parent ON runs(parent_run_id)");
+    exec("CREATE INDEX IF NOT EXISTS runs_publication ON runs(week, scope, publication)");
+    // One row that health() rewrites to find out whether the store takes writes again.
+    exec("CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB)");
+  } catch (const StoreError& e) {
+    throw StoreError(e.code(), "run store " + path_ + ": " + e.what());
   }
-  sqlite3_busy_timeout(db_, 5000);
-  // WAL + synchronous=NORMAL: a committed run survives a killed process (not necessarily a power cut).
-  if (path_ != ":memory:") exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=NORMAL");
-  exec(
-      "CREATE TABLE IF NOT EXISTS runs ("
-      " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-      " id TEXT NOT NULL UNIQUE,"
-      " status TEXT NOT NULL,"
-      " reason TEXT NOT NULL DEFAULT '',"
-      " created_at TEXT NOT NULL,"
-      " started_at TEXT NOT NULL DEFAULT '',"
-      " finished_at TEXT NOT NULL DEFAULT '',"
-      " request_content_type TEXT NOT NULL DEFAULT '',"
-      " request_body TEXT NOT NULL DEFAULT '',"
-      " summary_json TEXT NOT NULL DEFAULT '{}',"
-      " events_json TEXT NOT NULL DEFAULT '[]',"
-      " plan_json TEXT, report_json TEXT, canonical_report TEXT, roster_csv TEXT, tours_csv TEXT)");
-  exec("CREATE INDEX IF NOT EXISTS runs_status ON runs(status, seq)");
-  migrate();
-  exec("CREATE INDEX IF NOT EXISTS runs_parent ON runs(parent_run_id)");
-  exec("CREATE INDEX IF NOT EXISTS runs_publication ON runs(week, scope, publication)");
+}
+
+// A damaged file is refused at start-up instead of failing every request later (PRAGMA quick_check
+// reads every page once: about a second per few hundred MB).
+void RunStore::check_integrity() {
+  std::string problems;
+  try {
+    Stmt s(db_, "PRAGMA quick_check(3)");
+    while (s.step()) {
+      std::string line = s.col(0);
+      std::replace(line.begin(), line.end(), '\n', ' ');  // one message line
+      if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+    }
+  } catch (const StoreError& e) {
+    if (!e.corrupt()) throw;
+    problems = e.what();
+  }
+  if (!problems.empty())
+    throw StoreError(SQLITE_CORRUPT, "the file is corrupt (PRAGMA quick_check: " + problems +
+                                         "); restore it from a backup, or move it away to start with an empty store");
 }
 
 void RunStore::migrate() {
@@ -208,146 +271,209 @@ RunStore::~RunStore() {
 }
 
 void RunStore::exec(const char* sql) const {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "?";
-    sqlite3_free(err);
-    throw std::runtime_error("sqlite: " + msg + " in: " + sql);
+  if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); rc != SQLITE_OK) throw sqlite_error(db_, rc, sql);
+}
+
+template <class F>
+auto RunStore::locked(bool write, F&& f) const {
+  std::lock_guard lock(mu_);
+  // A successful write proves the store takes writes again (a corrupt file is never healed by one).
+  auto healed = [&] {
+    if (write && failure_ && !failure_->corrupt()) {
+      service_log()->info("run store {} takes writes again (was: {})", path_, failure_->what());
+      failure_.reset();
+    }
+  };
+  try {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+      f();
+      healed();
+    } else {
+      auto result = f();
+      healed();
+      return result;
+    }
+  } catch (const StoreError& e) {
+    StoreError named(e.code(), "run store " + path_ + ": " + e.what());
+    if (named.unavailable() && !(failure_ && failure_->corrupt())) failure_ = named;
+    throw named;
   }
+}
+
+StoreHealth RunStore::health(std::chrono::milliseconds probe_interval) {
+  {
+    std::lock_guard lock(mu_);
+    if (!failure_) return {};
+    const auto now = std::chrono::steady_clock::now();
+    if (failure_->corrupt() || now - last_probe_ < probe_interval) return {false, failure_->what()};
+    last_probe_ = now;
+  }
+  // A write of a few hundred KB, like a small finished run: it heals the state when it commits.
+  try {
+    locked(true, [&] {
+      Tx tx(db_);
+      Stmt s(db_, "INSERT OR REPLACE INTO store_probe (id, at, pad) VALUES (1, datetime('now'), zeroblob(262144))");
+      s.step();
+      tx.commit();
+    });
+  } catch (const StoreError&) {
+  }
+  std::lock_guard lock(mu_);
+  return failure_ ? StoreHealth{false, failure_->what()} : StoreHealth{};
 }
 
 std::vector<std::string> RunStore::mark_interrupted(const std::string& now) {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> ids;
-  Tx tx(db_);
-  {
-    Stmt s(db_, "SELECT id FROM runs WHERE status IN ('QUEUED','RUNNING') ORDER BY seq");
-    while (s.step()) ids.push_back(s.col(0));
-  }
-  Stmt u(db_,
-         "UPDATE runs SET status='FAILED', reason='INTERRUPTED', finished_at=?1,"
-         " summary_json=json_set(summary_json, '$.status', 'FAILED', '$.reason', 'INTERRUPTED', '$.finished_at', ?1)"
-         " WHERE status IN ('QUEUED','RUNNING')");
-  u.text(1, now);
-  u.step();
-  tx.commit();
-  return ids;
+  return locked(true, [&] {
+    std::vector<std::string> ids;
+    Tx tx(db_);
+    {
+      Stmt s(db_, "SELECT id FROM runs WHERE status IN ('QUEUED','RUNNING') ORDER BY seq");
+      while (s.step()) ids.push_back(s.col(0));
+    }
+    {
+      Stmt u(db_,
+             "UPDATE runs SET status='FAILED', reason='INTERRUPTED', finished_at=?1,"
+             " summary_json=json_set(summary_json, '$.status', 'FAILED', '$.reason', 'INTERRUPTED', '$.finished_at', ?1)"
+             " WHERE status IN ('QUEUED','RUNNING')");
+      u.text(1, now);
+      u.step();
+    }
+    // The event log of an interrupted run (also of one marked by an older version) ends like any
+    // finished run's: a run_failed event, so an SSE client learns that the run is over.
+    Stmt e(db_,
+           "UPDATE runs SET events_json = json_insert(events_json, '$[#]', json_object("
+           " 'id', COALESCE(json_extract(events_json, '$[#-1].id'), 0) + 1, 'event', 'run_failed',"
+           " 'data', json_object('run_id', id, 'status', 'FAILED', 'reason', 'INTERRUPTED', 'elapsed_s', NULL,"
+           " 'result', NULL)))"
+           " WHERE status='FAILED' AND reason='INTERRUPTED' AND json_valid(events_json)"
+           " AND COALESCE(json_extract(events_json, '$[#-1].event'), '') NOT IN ('run_completed','run_failed','run_cancelled')");
+    e.step();
+    tx.commit();
+    return ids;
+  });
 }
 
 void RunStore::insert(const StoredRun& run) {
-  std::lock_guard lock(mu_);
-  Tx tx(db_);
-  Stmt s(db_,
-         "INSERT INTO runs (id, status, reason, created_at, request_content_type, request_body, summary_json,"
-         " events_json, parent_run_id, kind, week, input_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-  bind_insert(s, run);
-  s.step();
-  tx.commit();
-}
-
-void RunStore::insert_finished(const StoredRun& run, const Finish& f) {
-  std::lock_guard lock(mu_);
-  {
+  locked(true, [&] {
     Tx tx(db_);
     Stmt s(db_,
            "INSERT INTO runs (id, status, reason, created_at, request_content_type, request_body, summary_json,"
-           " events_json, parent_run_id, kind, week, input_json, started_at, finished_at, plan_json, report_json,"
-           " canonical_report, roster_csv, tours_csv)"
-           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+           " events_json, parent_run_id, kind, week, input_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     bind_insert(s, run);
-    s.text(13, run.started_at)
-        .text(14, f.finished_at)
-        .opt_text(15, f.plan)
-        .opt_text(16, f.report)
-        .opt_text(17, f.canonical_report)
-        .opt_text(18, f.roster_csv)
-        .opt_text(19, f.tours_csv);
     s.step();
     tx.commit();
-  }
-  prune_locked();
+  });
+}
+
+void RunStore::insert_finished(const StoredRun& run, const Finish& f) {
+  locked(true, [&] {
+    {
+      Tx tx(db_);
+      Stmt s(db_,
+             "INSERT INTO runs (id, status, reason, created_at, request_content_type, request_body, summary_json,"
+             " events_json, parent_run_id, kind, week, input_json, started_at, finished_at, plan_json, report_json,"
+             " canonical_report, roster_csv, tours_csv)"
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+      bind_insert(s, run);
+      s.text(13, run.started_at)
+          .text(14, f.finished_at)
+          .opt_text(15, f.plan)
+          .opt_text(16, f.report)
+          .opt_text(17, f.canonical_report)
+          .opt_text(18, f.roster_csv)
+          .opt_text(19, f.tours_csv);
+      s.step();
+      tx.commit();
+    }
+    prune_locked();
+  });
 }
 
 std::vector<std::string> RunStore::publish(const std::string& id, const std::string& week, const std::string& scope,
                                            const std::string& now) {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> superseded;
-  Tx tx(db_);
-  {
-    Stmt s(db_, "SELECT id FROM runs WHERE week=?1 AND scope=?2 AND publication='published' AND id<>?3 ORDER BY seq");
-    s.text(1, week).text(2, scope).text(3, id);
-    while (s.step()) superseded.push_back(s.col(0));
-  }
-  {
-    Stmt s(db_,
-           "UPDATE runs SET publication='superseded', superseded_by=?3"
-           " WHERE week=?1 AND scope=?2 AND publication='published' AND id<>?3");
-    s.text(1, week).text(2, scope).text(3, id);
-    s.step();
-  }
-  {
-    Stmt s(db_,
-           "UPDATE runs SET publication='published', published_at=?4, week=?2, scope=?3, superseded_by=''"
-           " WHERE id=?1");
-    s.text(1, id).text(2, week).text(3, scope).text(4, now);
-    s.step();
-  }
-  tx.commit();
-  return superseded;
+  return locked(true, [&] {
+    std::vector<std::string> superseded;
+    Tx tx(db_);
+    {
+      Stmt s(db_, "SELECT id FROM runs WHERE week=?1 AND scope=?2 AND publication='published' AND id<>?3 ORDER BY seq");
+      s.text(1, week).text(2, scope).text(3, id);
+      while (s.step()) superseded.push_back(s.col(0));
+    }
+    {
+      Stmt s(db_,
+             "UPDATE runs SET publication='superseded', superseded_by=?3"
+             " WHERE week=?1 AND scope=?2 AND publication='published' AND id<>?3");
+      s.text(1, week).text(2, scope).text(3, id);
+      s.step();
+    }
+    {
+      Stmt s(db_,
+             "UPDATE runs SET publication='published', published_at=?4, week=?2, scope=?3, superseded_by=''"
+             " WHERE id=?1");
+      s.text(1, id).text(2, week).text(3, scope).text(4, now);
+      s.step();
+    }
+    tx.commit();
+    return superseded;
+  });
 }
 
 std::optional<StoredRun> RunStore::published(const std::string& week, const std::string& scope) const {
-  std::lock_guard lock(mu_);
-  std::string sql = std::string("SELECT ") + kSummaryColumns +
-                    " FROM runs WHERE week=?1 AND scope=?2 AND publication='published' ORDER BY seq DESC LIMIT 1";
-  Stmt s(db_, sql.c_str());
-  s.text(1, week).text(2, scope);
-  if (!s.step()) return std::nullopt;
-  return read_summary(s);
+  return locked(false, [&]() -> std::optional<StoredRun> {
+    std::string sql = std::string("SELECT ") + kSummaryColumns +
+                      " FROM runs WHERE week=?1 AND scope=?2 AND publication='published' ORDER BY seq DESC LIMIT 1";
+    Stmt s(db_, sql.c_str());
+    s.text(1, week).text(2, scope);
+    if (!s.step()) return std::nullopt;
+    return read_summary(s);
+  });
 }
 
 std::vector<StoredRun> RunStore::children(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs WHERE parent_run_id=?1 ORDER BY seq";
-  Stmt s(db_, sql.c_str());
-  s.text(1, id);
-  std::vector<StoredRun> out;
-  while (s.step()) out.push_back(read_summary(s));
-  return out;
+  return locked(false, [&] {
+    std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs WHERE parent_run_id=?1 ORDER BY seq";
+    Stmt s(db_, sql.c_str());
+    s.text(1, id);
+    std::vector<StoredRun> out;
+    while (s.step()) out.push_back(read_summary(s));
+    return out;
+  });
 }
 
 void RunStore::mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json) {
-  std::lock_guard lock(mu_);
-  Tx tx(db_);
-  Stmt s(db_, "UPDATE runs SET status='RUNNING', started_at=?2, summary_json=?3 WHERE id=?1");
-  s.text(1, id).text(2, started_at).text(3, summary_json);
-  s.step();
-  tx.commit();
+  locked(true, [&] {
+    Tx tx(db_);
+    Stmt s(db_, "UPDATE runs SET status='RUNNING', started_at=?2, summary_json=?3 WHERE id=?1");
+    s.text(1, id).text(2, started_at).text(3, summary_json);
+    s.step();
+    tx.commit();
+  });
 }
 
 void RunStore::finish(const Finish& f) {
-  std::lock_guard lock(mu_);
-  {
-    Tx tx(db_);
-    Stmt s(db_,
-           "UPDATE runs SET status=?2, reason=?3, finished_at=?4, summary_json=?5, events_json=?6, plan_json=?7,"
-           " report_json=?8, canonical_report=?9, roster_csv=?10, tours_csv=?11, request_body=request_body"
-           " WHERE id=?1");
-    s.text(1, f.id)
-        .text(2, f.status)
-        .text(3, f.reason)
-        .text(4, f.finished_at)
-        .text(5, f.summary_json)
-        .text(6, f.events_json)
-        .opt_text(7, f.plan)
-        .opt_text(8, f.report)
-        .opt_text(9, f.canonical_report)
-        .opt_text(10, f.roster_csv)
-        .opt_text(11, f.tours_csv);
-    s.step();
-    tx.commit();
-  }
-  prune_locked();
+  locked(true, [&] {
+    {
+      Tx tx(db_);
+      Stmt s(db_,
+             "UPDATE runs SET status=?2, reason=?3, finished_at=?4, summary_json=?5, events_json=?6, plan_json=?7,"
+             " report_json=?8, canonical_report=?9, roster_csv=?10, tours_csv=?11, request_body=request_body"
+             " WHERE id=?1");
+      s.text(1, f.id)
+          .text(2, f.status)
+          .text(3, f.reason)
+          .text(4, f.finished_at)
+          .text(5, f.summary_json)
+          .text(6, f.events_json)
+          .opt_text(7, f.plan)
+          .opt_text(8, f.report)
+          .opt_text(9, f.canonical_report)
+          .opt_text(10, f.roster_csv)
+          .opt_text(11, f.tours_csv);
+      s.step();
+      tx.commit();
+    }
+    prune_locked();
+  });
 }
 
 void RunStore::prune_locked() {
@@ -363,68 +489,73 @@ void RunStore::prune_locked() {
 }
 
 std::optional<StoredRun> RunStore::get(const std::string& id, bool with_request) const {
-  std::lock_guard lock(mu_);
-  std::string sql = std::string("SELECT ") + kSummaryColumns +
-                    (with_request ? ", request_body, input_json" : "") + " FROM runs WHERE id=?1";
-  Stmt s(db_, sql.c_str());
-  s.text(1, id);
-  if (!s.step()) return std::nullopt;
-  StoredRun r = read_summary(s);
-  if (with_request) {
-    r.request_body = s.col(kSummaryColumnCount);
-    r.input_json = s.col(kSummaryColumnCount + 1);
-  }
-  return r;
+  return locked(false, [&]() -> std::optional<StoredRun> {
+    std::string sql = std::string("SELECT ") + kSummaryColumns + (with_request ? ", request_body, input_json" : "") +
+                      " FROM runs WHERE id=?1";
+    Stmt s(db_, sql.c_str());
+    s.text(1, id);
+    if (!s.step()) return std::nullopt;
+    StoredRun r = read_summary(s);
+    if (with_request) {
+      r.request_body = s.col(kSummaryColumnCount);
+      r.input_json = s.col(kSummaryColumnCount + 1);
+    }
+    return r;
+  });
 }
 
 std::optional<std::string> RunStore::document(const std::string& id, RunDocument doc) const {
-  std::lock_guard lock(mu_);
-  std::string sql = std::string("SELECT ") + document_column(doc) + " FROM runs WHERE id=?1";
-  Stmt s(db_, sql.c_str());
-  s.text(1, id);
-  if (!s.step() || s.is_null(0)) return std::nullopt;
-  return s.col(0);
+  return locked(false, [&]() -> std::optional<std::string> {
+    std::string sql = std::string("SELECT ") + document_column(doc) + " FROM runs WHERE id=?1";
+    Stmt s(db_, sql.c_str());
+    s.text(1, id);
+    if (!s.step() || s.is_null(0)) return std::nullopt;
+    return s.col(0);
+  });
 }
 
 std::vector<std::optional<std::string>> RunStore::document_values(const std::string& id, RunDocument doc,
                                                                    const std::vector<std::string>& paths) const {
   std::vector<std::optional<std::string>> out(paths.size());
   if (paths.empty()) return out;
-  std::lock_guard lock(mu_);
-  const std::string col = document_column(doc);
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < paths.size(); ++i)
-    sql += (i ? ", " : "") + std::string("json_quote(json_extract(") + col + ", ?" + std::to_string(i + 2) + "))";
-  sql += " FROM runs WHERE id=?1 AND json_valid(" + col + ")";
-  Stmt s(db_, sql.c_str());
-  s.text(1, id);
-  for (size_t i = 0; i < paths.size(); ++i) s.text(static_cast<int>(i) + 2, paths[i]);
-  if (!s.step()) return out;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    if (s.is_null(static_cast<int>(i))) continue;
-    std::string v = s.col(static_cast<int>(i));
-    if (v != "null") out[i] = std::move(v);
-  }
-  return out;
+  return locked(false, [&] {
+    const std::string col = document_column(doc);
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < paths.size(); ++i)
+      sql += (i ? ", " : "") + std::string("json_quote(json_extract(") + col + ", ?" + std::to_string(i + 2) + "))";
+    sql += " FROM runs WHERE id=?1 AND json_valid(" + col + ")";
+    Stmt s(db_, sql.c_str());
+    s.text(1, id);
+    for (size_t i = 0; i < paths.size(); ++i) s.text(static_cast<int>(i) + 2, paths[i]);
+    if (!s.step()) return out;
+    for (size_t i = 0; i < paths.size(); ++i) {
+      if (s.is_null(static_cast<int>(i))) continue;
+      std::string v = s.col(static_cast<int>(i));
+      if (v != "null") out[i] = std::move(v);
+    }
+    return out;
+  });
 }
 
 std::vector<StoredRun> RunStore::list(int limit, const std::string& status) const {
-  std::lock_guard lock(mu_);
-  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs" +
-                    (status.empty() ? "" : " WHERE status=?2") + " ORDER BY seq DESC LIMIT ?1";
-  Stmt s(db_, sql.c_str());
-  s.integer(1, limit);
-  if (!status.empty()) s.text(2, status);
-  std::vector<StoredRun> out;
-  while (s.step()) out.push_back(read_summary(s));
-  return out;
+  return locked(false, [&] {
+    std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs" + (status.empty() ? "" : " WHERE status=?2") +
+                      " ORDER BY seq DESC LIMIT ?1";
+    Stmt s(db_, sql.c_str());
+    s.integer(1, limit);
+    if (!status.empty()) s.text(2, status);
+    std::vector<StoredRun> out;
+    while (s.step()) out.push_back(read_summary(s));
+    return out;
+  });
 }
 
 long long RunStore::count() const {
-  std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT COUNT(*) FROM runs");
-  s.step();
-  return s.col_int(0);
+  return locked(false, [&] {
+    Stmt s(db_, "SELECT COUNT(*) FROM runs");
+    s.step();
+    return s.col_int(0);
+  });
 }
 
 }  // namespace so

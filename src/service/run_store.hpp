@@ -3,9 +3,12 @@
 // request, status, timestamps, plan, report, exports and event log, and its place among the
 // versions (parent, kind, publication). Writes are transactional; runs survive a restart; the
 // newest MAX_STORED_RUNS finished runs are kept, and a published plan is never deleted.
-// A store file of an older schema gets the missing columns at start-up.
+// A store file of an older schema gets the missing columns at start-up. Opening checks the file
+// (PRAGMA quick_check): a corrupt store is refused, never served.
+#include <chrono>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -36,13 +39,34 @@ struct StoredRun {
   std::string input_json;
 };
 
+// A failed SQLite call of the run store, with SQLite's primary result code; the message names the
+// store file.
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+  bool disk_full() const;    // SQLITE_FULL: the file system is full (HTTP 507)
+  bool unavailable() const;  // the store itself fails (full, I/O error, corrupt, read-only…; HTTP 503/507)
+  bool corrupt() const;      // the file is damaged: no write will heal it
+
+ private:
+  int code_;
+};
+
+// Whether the store takes writes (readyz): `reason` names the file and the error when not.
+struct StoreHealth {
+  bool ok = true;
+  std::string reason;
+};
+
 // Large per-run documents, fetched one at a time.
 enum class RunDocument { Plan, Report, CanonicalReport, RosterCsv, ToursCsv };
 
 class RunStore {
  public:
   // data_dir "" or ":memory:" -> an in-memory database (tests); otherwise <data_dir>/runs.sqlite3,
-  // the folder created when missing. Throws std::runtime_error when the database cannot be opened.
+  // the folder created when missing. Throws StoreError naming the folder or file when it cannot be
+  // used: not a directory, not writable, not a database, corrupt (quick_check) or read-only.
   RunStore(const std::string& data_dir, int max_stored_runs);
   ~RunStore();
   RunStore(const RunStore&) = delete;
@@ -50,8 +74,13 @@ class RunStore {
 
   const std::string& path() const { return path_; }
 
-  // Start-up: runs left QUEUED/RUNNING by a previous process become FAILED / INTERRUPTED.
-  // Returns their ids.
+  // Every call below throws StoreError when SQLite fails. A failure of the store itself (see
+  // StoreError::unavailable) makes it unhealthy until a write succeeds again; health() then tries
+  // a probe write at most once per `probe_interval` (a corrupt file stays unhealthy).
+  StoreHealth health(std::chrono::milliseconds probe_interval = std::chrono::seconds(1));
+
+  // Start-up: runs left QUEUED/RUNNING by a previous process become FAILED / INTERRUPTED, and their
+  // event log ends with a run_failed event (like any finished run's). Returns their ids.
   std::vector<std::string> mark_interrupted(const std::string& now);
 
   void insert(const StoredRun& run);  // a new run (QUEUED)
@@ -89,14 +118,22 @@ class RunStore {
   long long count() const;
 
  private:
+  void open(const std::string& data_dir);
   void exec(const char* sql) const;
+  void check_integrity();
   void migrate();
   void prune_locked();
+  // Runs `f` under the lock; a StoreError is re-thrown naming the file, and recorded in the health
+  // state when the store fails; a successful write clears a failure that a write can heal.
+  template <class F>
+  auto locked(bool write, F&& f) const;
 
   std::string path_;
   int max_stored_runs_;
   sqlite3* db_ = nullptr;
   mutable std::mutex mu_;
+  mutable std::optional<StoreError> failure_;  // the last failure of the store itself, while unhealed
+  std::chrono::steady_clock::time_point last_probe_{};
 };
 
 }  // namespace so

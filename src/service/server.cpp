@@ -398,9 +398,19 @@ struct Service::Impl {
     match_route(*route, segs, &params);
     try {
       route->handler(req, res, params);
+    } catch (const StoreError& e) {
+      if (!e.unavailable()) return internal_error(res, e.what());
+      store_failed(res, e.disk_full(), e.what());
     } catch (const std::exception& e) {
       internal_error(res, e.what());
     }
+  }
+
+  // The run store cannot take the request (disk full: 507, else 503); the body names the file and error.
+  void store_failed(httplib::Response& res, bool disk_full, const std::string& what) {
+    service_log()->error("run store failure answered {}: {}", disk_full ? 507 : 503, what);
+    res.headers.erase("Content-Type");
+    send_json(res, disk_full ? 507 : 503, {{"detail", what}});
   }
 
   static std::string allow_header(const std::vector<const Route*>& rs) {
@@ -461,7 +471,8 @@ struct Service::Impl {
   }
 
   void readyz(const httplib::Request&, httplib::Response& res, const Params&) {
-    const bool ok = ready.load() && !shutting_down.load();
+    const StoreHealth store_health = store->health();  // not ready while the store cannot take writes
+    const bool ok = ready.load() && !shutting_down.load() && store_health.ok;
     const BuildInfo bi = build_info();
     json body = {
         {"status", ok ? "ready" : "not_ready"},
@@ -481,6 +492,7 @@ struct Service::Impl {
           {"queue_capacity", runs->queue_capacity()}}},
     };
     if (shutting_down.load()) body["reason"] = "draining";
+    else if (!store_health.ok) body["reason"] = store_health.reason;
     send_json(res, ok ? 200 : 503, body);
   }
 
@@ -575,6 +587,9 @@ struct Service::Impl {
     while (!run->wait_finished(std::chrono::seconds(1))) {
     }
     std::string plan = run->plan_json();
+    bool disk_full = false;
+    if (const std::string err = run->store_error(&disk_full); !err.empty())
+      return store_failed(res, disk_full, "run " + run->id() + " ended FAILED: its result could not be stored: " + err);
     if (plan.empty()) {
       const json v = run->view();
       internal_error(res, "run " + run->id() + " ended " + v.value("status", "") + " without a plan: " +
@@ -692,6 +707,10 @@ struct Service::Impl {
     if (auto live = runs->live(id); live && !live->finished()) {
       return send_json(res, 409, {{"detail", "run '" + id + "' is " + live->status() +
                                                  "; its documents exist once it has finished"}});
+    } else if (live) {  // finished but not stored: its documents are lost
+      bool full = false;
+      return send_json(res, 409, {{"detail", "run '" + id + "' ended " + live->status() +
+                                                 " without a stored plan: " + live->store_error(&full)}});
     }
     auto stored = store->get(id);
     if (!stored) return send_json(res, 404, {{"detail", "run '" + id + "' not found"}});
@@ -865,10 +884,14 @@ struct Service::Impl {
       if (!stored) return send_json(res, 404, {{"detail", "run '" + id + "' not found"}});
       // A finished run: replay its stored event log after `last`, then close.
       std::string body;
+      RunEvent ev;
       for (const auto& e : json::parse(stored->events_json)) {
-        RunEvent ev{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())};
+        ev = RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())};
         if (ev.id > last) body += sse_frame(ev);
       }
+      // The stream ends with the terminal event even when resumed past it (an interrupted run's log
+      // restarts at the restart, below the ids its client saw).
+      if (body.empty() && is_terminal_event(ev.event)) body = sse_frame(ev);
       res.status = 200;
       res.set_content(std::move(body), "text/event-stream");
       return;
@@ -1130,6 +1153,20 @@ struct Service::Impl {
     cv.notify_all();
   }
 
+  // A start that threw: stop what it had started, so that the Service destructs as one never started.
+  void abort_start() {
+    if (runs) {
+      runs->begin_drain();
+      runs->cancel_running();
+      runs->stop();
+    }
+    front.reset();  // stops it if it had started, closes the listening socket
+    runs.reset();
+    store.reset();
+    ready = false;
+    started = false;
+  }
+
   int wait() {
     {
       std::unique_lock lock(mu);
@@ -1152,7 +1189,14 @@ Service::~Service() {
   }
 }
 
-void Service::start() { impl_->start(); }
+void Service::start() {
+  try {
+    impl_->start();
+  } catch (...) {
+    impl_->abort_start();
+    throw;
+  }
+}
 int Service::port() const { return impl_->bound_port; }
 bool Service::ready() const { return impl_->ready.load() && !impl_->shutting_down.load(); }
 void Service::request_shutdown() { impl_->request_shutdown(); }

@@ -407,10 +407,12 @@ struct Service::Impl {
   }
 
   // The run store cannot take the request (disk full: 507, else 503); the body names the file and error.
-  void store_failed(httplib::Response& res, bool disk_full, const std::string& what) {
+  void store_failed(httplib::Response& res, bool disk_full, const std::string& what, const std::string& run_id = "") {
     service_log()->error("run store failure answered {}: {}", disk_full ? 507 : 503, what);
     res.headers.erase("Content-Type");
-    send_json(res, disk_full ? 507 : 503, {{"detail", what}});
+    json body = {{"detail", what}};
+    if (!run_id.empty()) body["run_id"] = run_id;
+    send_json(res, disk_full ? 507 : 503, body);
   }
 
   static std::string allow_header(const std::vector<const Route*>& rs) {
@@ -589,7 +591,8 @@ struct Service::Impl {
     std::string plan = run->plan_json();
     bool disk_full = false;
     if (const std::string err = run->store_error(&disk_full); !err.empty())
-      return store_failed(res, disk_full, "run " + run->id() + " ended FAILED: its result could not be stored: " + err);
+      return store_failed(res, disk_full, "run " + run->id() + " ended FAILED: its result could not be stored: " + err,
+                          run->id());
     if (plan.empty()) {
       const json v = run->view();
       internal_error(res, "run " + run->id() + " ended " + v.value("status", "") + " without a plan: " +
@@ -707,10 +710,10 @@ struct Service::Impl {
     if (auto live = runs->live(id); live && !live->finished()) {
       return send_json(res, 409, {{"detail", "run '" + id + "' is " + live->status() +
                                                  "; its documents exist once it has finished"}});
-    } else if (live) {  // finished but not stored: its documents are lost
-      bool full = false;
-      return send_json(res, 409, {{"detail", "run '" + id + "' ended " + live->status() +
-                                                 " without a stored plan: " + live->store_error(&full)}});
+    } else if (live) {  // finished, but its end could not be stored: no documents
+      const json v = live->view();
+      const std::string reason = v["reason"].is_string() ? " (" + v["reason"].get<std::string>() + ")" : "";
+      return send_json(res, 409, {{"detail", "run '" + id + "' ended " + v.value("status", "") + reason + " without a plan"}});
     }
     auto stored = store->get(id);
     if (!stored) return send_json(res, 404, {{"detail", "run '" + id + "' not found"}});

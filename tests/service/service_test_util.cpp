@@ -177,10 +177,11 @@ std::string raw_http(int port, const std::string& request, std::chrono::millisec
 
 bool binary_available() { return std::filesystem::exists(SO_BINARY_PATH); }
 
-ServeProcess::ServeProcess(const std::string& data_dir, const std::vector<std::pair<std::string, std::string>>& env) {
+ServeProcess::ServeProcess(const std::string& data_dir, const std::vector<std::pair<std::string, std::string>>& env,
+                           const std::string& log_path) {
   port_ = free_loopback_port();
-  log_path_ = data_dir + "/serve.log";
-  std::filesystem::create_directories(data_dir);
+  log_path_ = log_path.empty() ? data_dir + "/serve.log" : log_path;
+  if (log_path.empty()) std::filesystem::create_directories(data_dir);
   pid_ = ::fork();
   if (pid_ == 0) {
     int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

@@ -63,10 +63,13 @@ struct LiveService {
 
 ServerOptions test_options(const std::string& data_dir);
 
-// The `shift-optimizer serve` binary as a child process (SO_BINARY_PATH).
+// The `shift-optimizer serve` binary as a child process (SO_BINARY_PATH). Its output goes to
+// <data_dir>/serve.log, or to `log_path` when given (then data_dir is left as it is: the start-up
+// failure tests hand it a file or a read-only folder).
 class ServeProcess {
  public:
-  ServeProcess(const std::string& data_dir, const std::vector<std::pair<std::string, std::string>>& env = {});
+  ServeProcess(const std::string& data_dir, const std::vector<std::pair<std::string, std::string>>& env = {},
+               const std::string& log_path = {});
   ~ServeProcess();
   int port() const { return port_; }
   int pid() const { return pid_; }

@@ -1,6 +1,8 @@
 // The SQLite run store: lifecycle, documents, listing, retention, restart recovery.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "service/run_store.hpp"
@@ -118,6 +120,53 @@ TEST(RunStore, SurvivesReopenAndMarksInterruptedRuns) {
 
 TEST(RunStore, UnwritableFolderFailsClearly) {
   EXPECT_THROW(RunStore("/proc/so-cannot-create-here", 10), std::exception);
+}
+
+TEST(RunStore, AnInterruptedRunsEventLogEndsWithRunFailedOnce) {
+  test::TempDir dir;
+  {
+    RunStore s(dir.str(), 10);
+    s.insert(queued("running"));
+    s.mark_running("running", "t", "{}");
+    s.insert(queued("old"));
+    // A run marked by an older version: FAILED/INTERRUPTED with the live events but no end.
+    RunStore::Finish f = finished("old", "FAILED");
+    f.reason = "INTERRUPTED";
+    f.events_json = R"([{"id":1,"event":"run_started","data":{}},{"id":2,"event":"progress","data":{}}])";
+    s.finish(f);
+  }
+  RunStore s(dir.str(), 10);
+  s.mark_interrupted("later");
+  s.mark_interrupted("even later");  // idempotent
+  auto running = nlohmann::json::parse(s.get("running")->events_json);
+  ASSERT_EQ(running.size(), 1u);
+  EXPECT_EQ(running[0]["id"], 1);
+  EXPECT_EQ(running[0]["event"], "run_failed");
+  EXPECT_EQ(running[0]["data"], nlohmann::json::parse(R"({"run_id":"running","status":"FAILED","reason":"INTERRUPTED",
+                                                         "elapsed_s":null,"result":null})"));
+  auto old = nlohmann::json::parse(s.get("old")->events_json);
+  ASSERT_EQ(old.size(), 3u);
+  EXPECT_EQ(old[2]["id"], 3);
+  EXPECT_EQ(old[2]["event"], "run_failed");
+}
+
+TEST(RunStore, OpeningNamesWhatIsWrong) {
+  test::TempDir dir;
+  auto message = [](const std::string& data_dir) {
+    try {
+      RunStore s(data_dir, 10);
+    } catch (const StoreError& e) {
+      return std::string(e.what());
+    }
+    return std::string("opened");
+  };
+  std::ofstream(dir.str() + "/file") << "x";
+  EXPECT_EQ(message(dir.str() + "/file"), "DATA_DIR " + dir.str() + "/file is not a directory");
+  EXPECT_EQ(message(dir.str() + "/file/below"), "cannot create DATA_DIR " + dir.str() + "/file/below: Not a directory");
+  std::filesystem::create_directories(dir.str() + "/junk");
+  std::ofstream(dir.str() + "/junk/runs.sqlite3") << std::string(8192, 'j');
+  const std::string junk = message(dir.str() + "/junk");
+  EXPECT_EQ(junk.rfind("run store " + dir.str() + "/junk/runs.sqlite3: the file is corrupt (PRAGMA quick_check: file is not a database", 0), 0u) << junk;
 }
 
 }  // namespace

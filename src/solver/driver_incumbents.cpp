@@ -330,7 +330,7 @@ void match_forecast(DriverModeContext& ctx, DriverMaster& master, const std::vec
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return ntours(a) > ntours(b); });
   std::vector<int> kept;
   for (int r : order) {
-    if (ctx.budget.must_stop()) break;  // one max flow per roster: seconds on a pool of 1,000 drivers
+    if (ctx.budget.cancelled()) break;  // one max flow per roster: seconds on a pool of 1,000 drivers
     if (legal[static_cast<size_t>(r)].empty()) continue;
     kept.push_back(r);
     if (!match_rosters(model, legal, kept, nullptr)) kept.pop_back();

@@ -56,8 +56,8 @@ void DriverModeContext::start_phase(Phase ph) {
 
 bool DriverModeContext::offer(Plan plan, Phase ph) {
   // Every candidate gets its greedy insertion first: a plan one tour short may beat a complete one after it.
-  const StopFn run_stop = [this] { return budget.must_stop(); };  // the run's deadline or a cancel
-  if (!plan.unassigned.empty()) insert_unassigned(in, plan, &run_stop);
+  const StopFn cancelled = [this] { return budget.cancelled(); };  // a cancel only: past a deadline, coverage first
+  if (!plan.unassigned.empty()) insert_unassigned(in, plan, &cancelled);
   const DmScore sc = score_plan(in, plan);
   trace("[dm] offer phase %s: uncovered %d drivers %d shortfall %ld t=%.2f\n", phase_name(ph), sc.uncovered,
         sc.drivers, sc.shortfall, budget.elapsed());

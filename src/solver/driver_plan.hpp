@@ -19,8 +19,8 @@ Plan to_plan(const DriverInput& in, const ClassModel& model, std::vector<Draft> 
 DmScore score_plan(const DriverInput& in, const Plan& plan);
 
 // Greedy insertion: an unassigned tour goes to the first driver nothing blocks (drivers already
-// working first, so no driver is added while a working one can take it). `stop` (deadline, cancel)
-// leaves the tours not yet tried unassigned: a week of 10,000 tours takes seconds here.
+// working first, so no driver is added while a working one can take it). `stop` (a cancel) leaves
+// the tours not yet tried unassigned: a week of 10,000 tours takes seconds here.
 void insert_unassigned(const DriverInput& in, Plan& plan, const StopFn* stop = nullptr);
 
 // The roster of driver d holding exactly `list`, rebuilt in time order (nullopt: some rule breaks).

@@ -136,13 +136,22 @@ Pricer::Pricer(const std::vector<BlockPattern>& blocks, std::vector<int> allowed
   }
   long nblocks = 0;
   for (const DayBlocks& db : days_) nblocks += static_cast<long>(db.ids.size());
+  // Each day's distinct block work minutes, sorted, found once: a timed week has millions of
+  // blocks but few distinct works (a set insert per block and quantum took seconds, unpolled).
+  std::array<std::vector<Minutes>, 7> day_works;
+  for (size_t d = 0; d < days_.size(); ++d) {
+    for (int b : days_[d].ids) day_works[d].push_back(blocks_[static_cast<size_t>(b)].work);
+    std::sort(day_works[d].begin(), day_works[d].end());
+    day_works[d].erase(std::unique(day_works[d].begin(), day_works[d].end()), day_works[d].end());
+  }
   auto reachable = [&](Minutes q) {
     quantum_ = q;
     std::vector<char> reach(static_cast<size_t>(cap) + 1, 0);
     reach[0] = 1;
-    for (const DayBlocks& db : days_) {
-      std::set<Minutes> works;
-      for (int b : db.ids) works.insert(dp_work(b));
+    for (const std::vector<Minutes>& raw : day_works) {
+      std::vector<Minutes> works;  // dp_work of the day's blocks: rounded up to q (order kept), distinct
+      for (Minutes w : raw) works.push_back(q == 1 ? w : (w + q - 1) / q * q);
+      works.erase(std::unique(works.begin(), works.end()), works.end());
       std::vector<char> next = reach;
       for (Minutes m = 0; m <= cap; m += q) {
         if (!reach[static_cast<size_t>(m)]) continue;

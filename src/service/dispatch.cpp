@@ -208,6 +208,8 @@ ContextResult load_run_context(const std::string& id, RunStore& store, RunManage
                                RunContextCache& cache) {
   if (auto live = runs.live(id); live && !live->finished())
     return {nullptr, http_error(409, "run '" + id + "' is " + live->status() + "; its plan can be edited once it has finished")};
+  else if (live && !live->store_error().empty())  // the store still has it RUNNING
+    return {nullptr, http_error(409, "run '" + id + "' ended FAILED (its result could not be stored) without a plan")};
   // A cached context stands for the run only while the run is stored (retention may remove it).
   if (auto c = cache.get(id); c && store.get(id)) return {c, std::nullopt};
   auto stored = store.get(id, true);

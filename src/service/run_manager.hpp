@@ -83,7 +83,7 @@ class Run {
 
   // Set when the run's end could not be stored (the run then ends FAILED, reason STORE_WRITE_FAILED,
   // without documents): the store's error; `disk_full` tells a full disk. Empty otherwise.
-  std::string store_error(bool* disk_full) const;
+  std::string store_error(bool* disk_full = nullptr) const;
 
  private:
   friend class RunManager;

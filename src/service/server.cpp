@@ -710,7 +710,7 @@ struct Service::Impl {
     if (auto live = runs->live(id); live && !live->finished()) {
       return send_json(res, 409, {{"detail", "run '" + id + "' is " + live->status() +
                                                  "; its documents exist once it has finished"}});
-    } else if (live) {  // finished, but its end could not be stored: no documents
+    } else if (live && !live->store_error().empty()) {  // its end could not be stored: no documents
       const json v = live->view();
       const std::string reason = v["reason"].is_string() ? " (" + v["reason"].get<std::string>() + ")" : "";
       return send_json(res, 409, {{"detail", "run '" + id + "' ended " + v.value("status", "") + reason + " without a plan"}});

@@ -44,6 +44,7 @@ std::string error_type_for_status(int status) {
     case 429: return "queue_full";
     case 500: return "internal_error";
     case 503: return "unavailable";
+    case 507: return "insufficient_storage";
     default: return status >= 500 ? "server_error" : "client_error";
   }
 }

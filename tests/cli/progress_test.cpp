@@ -374,25 +374,32 @@ TEST_F(ProgressTest, SigintWhenPipedCancelsToo) {
 TEST_F(ProgressTest, SecondCtrlCExitsAtOnceWithoutHalfWrittenFiles) {
   const std::string week = timed_week();
   const std::string plan = (dir / "plan.json").string();
-  bool pressed = false;
-  // Twice, once a plan exists: the second press lands in the cancel, the audit or a file write.
-  const PtyRun r = run_on_pty({"solve", week, "--time-limit", "120", "--out", plan, "--xlsx", (dir / "plan.xlsx").string()},
-                              dir / "out.txt", 100, [&](const std::string& tty) -> std::string {
-                                if (pressed || !std::regex_search(tty, std::regex(R"(drivers \d)"))) return "";
-                                pressed = true;
-                                return "\x03\x03";
-                              });
-  ASSERT_TRUE(pressed) << r.tty;
-  EXPECT_EQ(r.exit_code, 130) << r.tty;
-  EXPECT_LT(r.seconds_after_interrupt, 3.0);
-  EXPECT_EQ(r.stdout_text, "") << "the second Ctrl-C must end the run before its summary";
-  // Each file is either complete or absent; no temporary file is left behind.
-  if (fs::exists(plan)) {
-    EXPECT_EQ(nlohmann::json::parse(slurp(plan))["status"], "CANCELLED");
+  // Two presses 10 ms apart once a plan exists: the second lands in the cancel, the audit or a file
+  // write. On a loaded machine the two signals may merge into one (the run then ends cancelled,
+  // in order): up to three tries to see the hard exit, every try must leave whole files only.
+  bool hard_exit_seen = false;
+  for (int attempt = 0; attempt < 3 && !hard_exit_seen; ++attempt) {
+    fs::remove(plan);
+    bool pressed = false;
+    const PtyRun r = run_on_pty({"solve", week, "--time-limit", "120", "--out", plan, "--xlsx", (dir / "plan.xlsx").string()},
+                                dir / "out.txt", 100, [&](const std::string& tty) -> std::string {
+                                  if (pressed || !std::regex_search(tty, std::regex(R"(drivers \d)"))) return "";
+                                  pressed = true;
+                                  return "\x03\x03";
+                                });
+    ASSERT_TRUE(pressed) << r.tty;
+    EXPECT_EQ(r.exit_code, 130) << r.tty;
+    EXPECT_LT(r.seconds_after_interrupt, 3.0);
+    hard_exit_seen = r.stdout_text.empty();  // ended before its summary
+    // Each file is either complete or absent; no temporary file is left behind.
+    if (fs::exists(plan)) {
+      EXPECT_EQ(nlohmann::json::parse(slurp(plan))["status"], "CANCELLED");
+    }
+    for (const auto& entry : fs::directory_iterator(dir)) EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();
+    // The status line did not stay on the screen (the terminal echoes the presses as ^C).
+    std::string tty = r.tty;
+    for (size_t k; (k = tty.find("^C")) != std::string::npos;) tty.erase(k, 2);
+    EXPECT_EQ(tty.substr(tty.size() - 4), "\r\033[K") << r.tty;
   }
-  for (const auto& entry : fs::directory_iterator(dir)) EXPECT_NE(entry.path().extension(), ".tmp") << entry.path();
-  // The status line did not stay on the screen (the terminal echoes the presses as ^C).
-  std::string tty = r.tty;
-  for (size_t k; (k = tty.find("^C")) != std::string::npos;) tty.erase(k, 2);
-  EXPECT_EQ(tty.substr(tty.size() - 4), "\r\033[K") << r.tty;
+  EXPECT_TRUE(hard_exit_seen) << "the second Ctrl-C never ended a run before its summary";
 }

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -9,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/interrupt.hpp"
+#include "cli/progress.hpp"
 #include "core/audit.hpp"
 #include "core/block.hpp"
 #include "core/driver.hpp"
@@ -31,22 +34,6 @@ namespace so::cli {
 namespace {
 
 Policy policy_or_default(const std::string& arg) { return arg.empty() ? Policy{} : load_policy_argument(arg); }
-
-// Writes a file completely or not at all (temp file + rename): never a half-written output.
-void write_file_atomically(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw InputError::whole(path, "cannot open for writing");
-    f << content;
-    f.flush();
-    if (!f) throw InputError::whole(path, "write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError::whole(path, "cannot rename temporary file into place");
-  }
-}
 
 std::string read_text_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -175,6 +162,41 @@ void load_driver_mode(const SolveArgs& args, SolveRequest& req) {
     throw InputError::whole(args.locks.empty() ? args.drivers : args.locks, *bad);
 }
 
+// A cancelled run may end before its first plan: then there is nothing worth writing.
+bool has_plan(const PlanReport& r) {
+  if (r.status != "CANCELLED") return true;
+  const bool any_roster = std::any_of(r.plan.rosters.begin(), r.plan.rosters.end(), [](const Roster& ro) {
+    return std::any_of(ro.blocks.begin(), ro.blocks.end(), [](const Block& b) { return !b.tours.empty(); });
+  });
+  return r.audit.ok && any_roster;
+}
+
+// The files of solve / replan, each written whole or not at all (also when cancelled).
+void write_outputs(const PlanReport& report, const std::vector<Tour>& tours, const std::string& out,
+                   const std::string& roster, const std::string& tours_path, const std::string& xlsx, bool quiet) {
+  if (!has_plan(report)) {
+    if (!quiet && !(out + roster + tours_path + xlsx).empty())
+      std::fprintf(stderr, "warning: cancelled before a first plan was found; no files written\n");
+    return;
+  }
+  if (!out.empty()) write_file_atomically(out, plan_report_to_json(report, tours).dump(2) + "\n");
+  if (!roster.empty()) write_file_atomically(roster, roster_matrix_csv(report, tours));
+  if (!tours_path.empty()) write_file_atomically(tours_path, tours_csv(report, tours));
+  if (!xlsx.empty()) write_file_atomically(xlsx, roster_xlsx(report, tours));
+}
+
+// 130 for a cancelled run (its best plan was still written and printed); under --quiet a failed
+// or infeasible run says why in one line on stderr, since nothing else tells.
+int solve_exit_code(const PlanReport& r, bool quiet) {
+  if (r.status == "CANCELLED") return kExitInterrupted;
+  if (r.status == "OK" && r.audit.ok) return kExitOk;
+  if (quiet)
+    std::fprintf(stderr, "error: plan %s%s%s; audit %s (%zu violations); %zu tours uncovered\n", r.status.c_str(),
+                 r.reason_codes.empty() ? "" : " ", joined(r.reason_codes, " ").c_str(), r.audit.ok ? "OK" : "FAILED",
+                 r.audit.violations.size(), r.plan.unassigned.size());
+  return kExitFailed;
+}
+
 template <typename F>
 int guarded(F&& body) {
   try {
@@ -195,16 +217,17 @@ int guarded(F&& body) {
 
 int run_solve(const SolveArgs& args) {
   return guarded([&] {
+    const bool quiet = args.progress.quiet;
     Forecast forecast = read_forecast_file(args.forecast);
     for (const auto& w : forecast.warnings)
-      std::fprintf(stderr, "warning: %s: %s\n", args.forecast.c_str(), w.message.c_str());
+      if (!quiet) std::fprintf(stderr, "warning: %s: %s\n", args.forecast.c_str(), w.message.c_str());
     SolveRequest req;
     req.tours = std::move(forecast.tours);
     req.policy = policy_or_default(args.policy);
     req.config = config_from_environment();
     for (const auto& kv : args.overrides) apply_cli_override(req.config, kv, req.config_report);
     for (const auto& [key, why] : req.config_report.overrides_rejected)
-      std::fprintf(stderr, "warning: override '%s' rejected: %s\n", key.c_str(), why.c_str());
+      if (!quiet) std::fprintf(stderr, "warning: override '%s' rejected: %s\n", key.c_str(), why.c_str());
     req.config_report.effective_hash = effective_config_hash(req.config, req.policy);
     req.seed = args.seed;
     req.time_limit_seconds = args.time_limit;
@@ -213,18 +236,15 @@ int run_solve(const SolveArgs& args) {
       throw InputError::whole("--week-start", "not a date", args.week_start, "YYYY-MM-DD");
     req.week_start = args.week_start;
     load_driver_mode(args, req);
-    PlanReport report = solve(req);
-    if (!args.out.empty())
-      write_file_atomically(args.out, plan_report_to_json(report, req.tours).dump(2) + "\n");
-    if (!args.roster.empty()) write_file_atomically(args.roster, roster_matrix_csv(report, req.tours));
-    if (!args.tours_csv.empty()) write_file_atomically(args.tours_csv, tours_csv(report, req.tours));
-    if (!args.xlsx.empty()) write_file_atomically(args.xlsx, roster_xlsx(report, req.tours));
+    InterruptGuard interrupts;  // from here on Ctrl-C cancels the solve instead of killing the process
+    PlanReport report = solve_with_progress(req, args.progress, args.json, "solve", interrupts.cancel_flag());
+    write_outputs(report, req.tours, args.out, args.roster, args.tours_csv, args.xlsx, quiet);
     if (args.json) std::cout << plan_report_to_json(report, req.tours).dump(2) << "\n";
-    else {
+    else if (!quiet) {
       print_summary(args.forecast, req.tours, report);
       if (report.driver_mode.enabled || !req.drivers.empty()) print_driver_mode_summary(req.tours, report);
     }
-    return report.status == "OK" && report.audit.ok ? kExitOk : kExitFailed;
+    return solve_exit_code(report, quiet);
   });
 }
 
@@ -241,9 +261,10 @@ void print_changes(const std::vector<Tour>& tours, const ChangeReport& c) {
 
 int run_replan(const ReplanArgs& args) {
   return guarded([&] {
+    const bool quiet = args.progress.quiet;
     Forecast forecast = read_forecast_file(args.forecast);
     for (const auto& w : forecast.warnings)
-      std::fprintf(stderr, "warning: %s: %s\n", args.forecast.c_str(), w.message.c_str());
+      if (!quiet) std::fprintf(stderr, "warning: %s: %s\n", args.forecast.c_str(), w.message.c_str());
     DriverInput in = read_driver_input_file(args.drivers);
     if (in.drivers.empty()) throw InputError::whole(args.drivers, "no drivers in the file", {}, "at least one driver");
     if (auto bad = check_drivers(in.drivers)) throw InputError::whole(args.drivers, *bad);
@@ -266,18 +287,16 @@ int run_replan(const ReplanArgs& args) {
     if (auto bad = check_drivers(req.drivers)) throw InputError::whole(args.changes, *bad);
     if (auto bad = check_lock_feasibility(req.locks, req.drivers, req.tours, req.policy))
       throw InputError::whole(args.base, "the frozen part of the base plan breaks a rule: " + *bad);
-    PlanReport report = solve(req);
-    if (!args.out.empty()) write_file_atomically(args.out, plan_report_to_json(report, req.tours).dump(2) + "\n");
-    if (!args.roster.empty()) write_file_atomically(args.roster, roster_matrix_csv(report, req.tours));
-    if (!args.tours_csv.empty()) write_file_atomically(args.tours_csv, tours_csv(report, req.tours));
-    if (!args.xlsx.empty()) write_file_atomically(args.xlsx, roster_xlsx(report, req.tours));
+    InterruptGuard interrupts;  // from here on Ctrl-C cancels the re-plan instead of killing the process
+    PlanReport report = solve_with_progress(req, args.progress, args.json, "replan", interrupts.cancel_flag());
+    write_outputs(report, req.tours, args.out, args.roster, args.tours_csv, args.xlsx, quiet);
     if (args.json) std::cout << plan_report_to_json(report, req.tours).dump(2) << "\n";
-    else {
+    else if (!quiet) {
       print_summary(args.forecast, req.tours, report);
       print_driver_mode_summary(req.tours, report);
       if (report.changes) print_changes(req.tours, *report.changes);
     }
-    return report.status == "OK" && report.audit.ok ? kExitOk : kExitFailed;
+    return solve_exit_code(report, quiet);
   });
 }
 
@@ -353,12 +372,28 @@ int run_bounds(const BoundsArgs& args) {
   return guarded([&] {
     Forecast forecast = read_forecast_file(args.forecast);
     Policy policy = policy_or_default(args.policy);
+    InterruptGuard interrupts(/*exit_at_once=*/true);  // nothing to cancel: Ctrl-C clears the line and exits 130
+    ProgressReporter progress(resolve_progress_mode(args.progress, false), "bounds", 0, false, nullptr, false);
+    const auto t0 = std::chrono::steady_clock::now();
+    int best_so_far = 0;
+    // Each bound is a phase of the progress display, showing the best bound so far.
+    auto phase = [&](const char* name) {
+      progress.on_event({"phase_started", name, -1, best_so_far,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+    };
+    auto found = [&](int bound) { return best_so_far = std::max(best_so_far, bound), bound; };
+    phase("blocks");
     auto types = aggregate_tour_types(forecast.tours);
     auto blocks = enumerate_blocks(types, policy);
-    int hours = hours_bound(types, policy);
-    int per_day = per_day_bound(types, blocks, policy);
-    int path = path_cover_bound(types, policy);
-    int rest = rest_concurrency_bound(types, policy);
+    phase("hours");
+    const int hours = found(hours_bound(types, policy));
+    phase("per_day");
+    const int per_day = found(per_day_bound(types, blocks, policy));
+    phase("path_cover");
+    const int path = found(path_cover_bound(types, policy));
+    phase("rest_concurrency");
+    const int rest = found(rest_concurrency_bound(types, policy));
+    progress.finish("run_completed", "bound=" + std::to_string(best_so_far));
     std::printf("%s: %zu tours, %zu tour types, %zu blocks\n", args.forecast.c_str(), forecast.tours.size(),
                 types.size(), blocks.size());
     std::printf("  hours            %d\n  per-day          %d\n  path cover       %d\n  rest-concurrency %d\n", hours,

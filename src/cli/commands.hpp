@@ -5,11 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/progress.hpp"
+
 namespace so::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;  // audit failed / infeasible
 inline constexpr int kExitUsage = 2;   // bad input or usage
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C (128 + SIGINT, as shells report it)
 
 struct SolveArgs {
   std::string forecast;
@@ -25,6 +28,7 @@ struct SolveArgs {
   // The Monday of the week (YYYY-MM-DD, copied to the plan); a previous plan whose week_start is
   // 7 days earlier carries last week's end and streak into this week (dispatch.md §3).
   std::string week_start;
+  ProgressOptions progress;  // --progress, --quiet
 };
 // `replan FORECAST --drivers POOL --base PLAN.json --changes CHANGES.json` (dispatch.md §2).
 struct ReplanArgs {
@@ -33,6 +37,7 @@ struct ReplanArgs {
   double time_limit = 30;
   std::string out, roster, tours_csv, xlsx;
   bool json = false;
+  ProgressOptions progress;  // --progress, --quiet
 };
 // `diagnose FORECAST --drivers FILE`: per tour, the blocks and drivers that could take it.
 struct DiagnoseArgs {
@@ -46,6 +51,7 @@ struct ValidateArgs {
 };
 struct BoundsArgs {
   std::string forecast, policy;
+  ProgressOptions progress;  // --progress (no --quiet: the bounds are the output)
 };
 struct ServeArgs {
   std::optional<std::string> host;

@@ -1,5 +1,5 @@
 // shift-optimizer command line: solve | replan | validate | diagnose | bounds | serve.
-// Exit codes: 0 ok, 1 audit failed / infeasible, 2 bad input or usage.
+// Exit codes: 0 ok, 1 audit failed / infeasible, 2 bad input or usage, 130 cancelled by Ctrl-C.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   solve->add_option("--previous", solve_args.previous, "driver mode: a previous plan JSON (keep its assignments where possible)");
   solve->add_option("--week-start", solve_args.week_start,
                     "the week's Monday YYYY-MM-DD; a previous plan of the week before also carries last week's rest and working-day streak");
+  so::cli::add_progress_options(solve, solve_args.progress, true);
 
   so::cli::ReplanArgs replan_args;
   auto* replan = app.add_subcommand("replan", "Re-plan a published plan around the week's changes (sick drivers, tours added, cancelled, re-timed)");
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   replan->add_option("--tours-csv", replan_args.tours_csv, "write the per-tour CSV here");
   replan->add_option("--xlsx", replan_args.xlsx, "write the Excel workbook (with the sheet Änderungen) here");
   replan->add_flag("--json", replan_args.json, "print the plan JSON instead of the summary");
+  so::cli::add_progress_options(replan, replan_args.progress, true);
 
   so::cli::DiagnoseArgs diagnose_args;
   auto* diagnose = app.add_subcommand("diagnose", "Driver mode: per tour, how many blocks and drivers could take it (no solving)");
@@ -75,6 +77,7 @@ int main(int argc, char** argv) {
   auto* bounds = app.add_subcommand("bounds", "Print the lower bounds on the number of drivers");
   bounds->add_option("forecast", bounds_args.forecast, "forecast file")->required();
   bounds->add_option("--policy", bounds_args.policy, "rule policy (file, inline JSON or profile name)");
+  so::cli::add_progress_options(bounds, bounds_args.progress, false);
 
   so::cli::ServeArgs serve_args;
   auto* serve = app.add_subcommand("serve", "Run the HTTP service (environment: HOST, PORT, DATA_DIR, …)");

@@ -11,6 +11,7 @@
 #include "service/run_store.hpp"
 #include "service/service_metrics.hpp"
 #include "service/util.hpp"
+#include "solver/progress.hpp"
 
 namespace so {
 
@@ -405,30 +406,31 @@ void RunManager::execute(const std::shared_ptr<Run>& run) {
   SolveControl control;
   control.cancel = &run->cancel_;
   auto last_progress = std::chrono::steady_clock::time_point{};
-  control.on_progress = [run, &last_progress](const ProgressEvent& ev) {
+  control.on_progress = [run, &last_progress, state = ProgressState{}](const ProgressEvent& ev) mutable {
     std::lock_guard rl(run->mu_);
-    run->elapsed_s_ = ev.elapsed_s;
+    const bool news = state.apply(ev);  // the same fold as the CLI's progress line
+    run->elapsed_s_ = state.elapsed_s;
+    if (!state.phase.empty()) run->phase_ = state.phase;
+    run->incumbent_ = state.incumbent_drivers;
+    run->lower_bound_ = state.lower_bound;
     if (ev.type == "phase_started") {
-      run->phase_ = ev.phase;
-      if (ev.incumbent_drivers >= 0) run->incumbent_ = ev.incumbent_drivers;
-      run->lower_bound_ = std::max(run->lower_bound_, ev.lower_bound);
       run->emit_locked("phase_started", {{"run_id", run->id_}, {"phase", ev.phase}, {"elapsed_s", ev.elapsed_s}});
       return;
     }
-    const bool changed = (ev.incumbent_drivers >= 0 && ev.incumbent_drivers != run->incumbent_) ||
-                         ev.lower_bound > run->lower_bound_;
-    if (ev.incumbent_drivers >= 0) run->incumbent_ = ev.incumbent_drivers;
-    run->lower_bound_ = std::max(run->lower_bound_, ev.lower_bound);
-    if (!ev.phase.empty()) run->phase_ = ev.phase;
     const auto now = std::chrono::steady_clock::now();
-    // Progress events when the incumbent or bound moves, else at most one per second.
-    if (changed || now - last_progress >= std::chrono::seconds(1)) {
+    // Progress events when the incumbent, bound or coverage moves, else at most one per second.
+    if (news || now - last_progress >= std::chrono::seconds(1)) {
       last_progress = now;
-      run->emit_locked("progress", {{"run_id", run->id_},
-                                    {"phase", run->phase_},
-                                    {"incumbent_drivers", run->incumbent_ < 0 ? json() : json(run->incumbent_)},
-                                    {"lower_bound", run->lower_bound_},
-                                    {"elapsed_s", ev.elapsed_s}});
+      json data = {{"run_id", run->id_},
+                   {"phase", run->phase_},
+                   {"incumbent_drivers", run->incumbent_ < 0 ? json() : json(run->incumbent_)},
+                   {"lower_bound", run->lower_bound_},
+                   {"elapsed_s", ev.elapsed_s}};
+      if (state.tours_total >= 0) {  // driver mode
+        data["tours_covered"] = state.tours_covered < 0 ? json() : json(state.tours_covered);
+        data["tours_total"] = state.tours_total;
+      }
+      run->emit_locked("progress", std::move(data));
     }
   };
 

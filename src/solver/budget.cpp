@@ -38,9 +38,13 @@ double Budget::scheduled_remaining_after(Phase p) const { return std::max(0.0, l
 void Budget::start_phase(Phase p) {
   current_ = p;
   phase_start_[static_cast<size_t>(p)] = elapsed();
+  open_[static_cast<size_t>(p)] = true;
 }
 
 void Budget::end_phase(Phase p) {
+  // A cancel right after a phase ended ends it again: count its time once.
+  if (!open_[static_cast<size_t>(p)]) return;
+  open_[static_cast<size_t>(p)] = false;
   const double now = elapsed();
   spent_[static_cast<size_t>(p)] += now - phase_start_[static_cast<size_t>(p)];
   ended_at_[static_cast<size_t>(p)] = now;

@@ -41,7 +41,7 @@ class Budget {
   void reserve_for_answer(double seconds) { reserve_ = std::max(0.0, seconds); }
 
   void start_phase(Phase p);
-  void end_phase(Phase p);
+  void end_phase(Phase p);  // once per start_phase: a second call does nothing
   Phase current() const { return current_; }
   double phase_seconds(Phase p) const { return spent_[static_cast<int>(p)]; }
   // The phase ended after its cumulative deadline (its slice plus what earlier phases passed on).
@@ -67,6 +67,7 @@ class Budget {
   std::array<double, kPhases> phase_start_{};
   std::array<double, kPhases> spent_{};
   std::array<double, kPhases> ended_at_{};
+  std::array<bool, kPhases> open_{};  // started and not yet ended
   mutable std::atomic<bool> hit_clock_{false};
   double reserve_ = 0;
 };

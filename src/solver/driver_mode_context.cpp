@@ -46,6 +46,8 @@ void DriverModeContext::emit(const char* type, Phase ph) const {
   e.incumbent_drivers = incumbent_drivers;
   e.lower_bound = best_bound;
   e.elapsed_s = budget.elapsed();
+  e.tours_total = static_cast<int>(in.tours.size());
+  if (best_plan) e.tours_covered = e.tours_total - best_score.uncovered;
   control.on_progress(e);
 }
 

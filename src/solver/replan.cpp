@@ -241,7 +241,7 @@ PlanReport solve_replan(const SolveRequest& req, const SolveControl& control) {
   for (const Lock& l : req.locks) rep.driver_mode.locks_requested += static_cast<int>(l.tour_ids.size());
   rep.driver_mode.previous_assignments = static_cast<int>(req.replan->base.size());
   bool safety_net = false;
-  int incumbent = -1, bound = 0;
+  int incumbent = -1, bound = 0, covered = -1;
   auto emit = [&](const char* type, Phase ph) {
     if (!control.on_progress) return;
     ProgressEvent e;
@@ -250,6 +250,8 @@ PlanReport solve_replan(const SolveRequest& req, const SolveControl& control) {
     e.incumbent_drivers = incumbent;
     e.lower_bound = bound;
     e.elapsed_s = budget.elapsed();
+    e.tours_covered = covered;
+    e.tours_total = static_cast<int>(tours.size());
     control.on_progress(e);
   };
   auto start_phase = [&](Phase ph) {
@@ -340,6 +342,7 @@ PlanReport solve_replan(const SolveRequest& req, const SolveControl& control) {
   Plan plan = rp.plan();
   ReplanScore best = rp.score(plan);
   incumbent = best.drivers;
+  covered = static_cast<int>(tours.size()) - best.uncovered;
   rep.stats.time_to_first_plan_s = rep.stats.time_to_best_s = budget.elapsed();
   emit("progress", Phase::Phase2);
   budget.end_phase(Phase::Phase2);
@@ -364,6 +367,7 @@ PlanReport solve_replan(const SolveRequest& req, const SolveControl& control) {
         plan = std::move(cand);
         best = s;
         incumbent = best.drivers;
+        covered = static_cast<int>(tours.size()) - best.uncovered;
         rep.stats.time_to_best_s = budget.elapsed();
         emit("progress", Phase::Lns);
       }

@@ -39,6 +39,8 @@ struct ProgressEvent {
   int incumbent_drivers = -1;  // -1 until a plan exists
   int lower_bound = 0;
   double elapsed_s = 0;
+  int tours_covered = -1;  // driver mode: tours the incumbent covers (-1 until a plan exists / forecast mode)
+  int tours_total = -1;    // driver mode: tours of the week (-1 in forecast mode)
 };
 
 struct SolveControl {

@@ -46,5 +46,19 @@ TEST(Budget, DeadlineAndCancelStopWork) {
   EXPECT_FALSE(c.hit_wall_clock());  // cancellation is not the clock
 }
 
+TEST(Budget, PhaseEndedTwiceCountsOnce) {
+  // The cancel paths end the current phase, which may just have ended (issue 16: a cancelled run
+  // reported phase1 4.26 s out of 2.94 s in total).
+  Budget b(30.0, nullptr);
+  b.start_phase(Phase::Phase1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  b.end_phase(Phase::Phase1);
+  const double once = b.phase_seconds(Phase::Phase1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  b.end_phase(Phase::Phase1);
+  EXPECT_EQ(b.phase_seconds(Phase::Phase1), once);
+  EXPECT_LE(b.phase_seconds(Phase::Phase1), b.elapsed());
+}
+
 }  // namespace
 }  // namespace so

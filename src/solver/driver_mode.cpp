@@ -53,11 +53,6 @@ PlanReport fail(DriverModeContext& ctx, const dm::RequestProblem& problem) {
   return finish(ctx, Plan{}, "FAILED");
 }
 
-PlanReport cancelled_exit(DriverModeContext& ctx, Plan plan) {
-  ctx.budget.end_phase(ctx.budget.current());
-  return finish(ctx, std::move(plan), "CANCELLED");
-}
-
 // True reasons for every tour left over, computed against the final plan.
 void explain_leftovers(const dm::DriverInput& in, Plan& plan) {
   for (UnassignedTour& u : plan.unassigned) {
@@ -81,6 +76,20 @@ void count_kept_assignments(DriverModeContext& ctx, const Plan& plan) {
   int kept = 0;
   for (const auto& [dt, one] : in.prev_pair) kept += pairs.count(dt) > 0;
   ctx.rep.driver_mode.kept_assignments = kept;
+}
+
+// The best plan so far, its leftovers explained as at the normal end: a cancelled incumbent passes
+// the same audit (it failed UNASSIGNED_WITHOUT_REASON, so the CLI had no plan to keep on Ctrl-C).
+PlanReport cancelled_exit(DriverModeContext& ctx, Plan plan) {
+  ctx.budget.end_phase(ctx.budget.current());
+  for (UnassignedTour& u : plan.unassigned) {
+    if (!u.reason_codes.empty()) continue;  // explained already (the LNS end, or all-unassigned)
+    UnassignedExplanation e = explain_unassigned(u.tour, ctx.in.drivers, plan, ctx.in.tours, ctx.in.p);
+    u.reason_codes = std::move(e.reason_codes);
+    u.drivers_blocked = std::move(e.drivers_blocked);
+  }
+  count_kept_assignments(ctx, plan);
+  return finish(ctx, std::move(plan), "CANCELLED");
 }
 
 }  // namespace

@@ -338,6 +338,34 @@ TEST_F(ProgressTest, CtrlCCancelsAndWritesTheBestAuditedPlan) {
   EXPECT_NE(v.out.find(": OK, 0 violations"), std::string::npos) << v.out;
 }
 
+// Driver mode with a pool too small for the week (the demo week on its first 70 drivers: the solve
+// searches its whole budget): Ctrl-C keeps the incumbent, its uncovered tours with their reasons.
+TEST_F(ProgressTest, CtrlCInDriverModeKeepsTheIncumbentWithReasons) {
+  std::ifstream all(pool());
+  std::string text, line;
+  for (int i = 0; i <= 70 && std::getline(all, line); ++i) text += line + "\n";  // header + 70 drivers
+  const fs::path small = dir / "pool70.csv";
+  std::ofstream(small) << text;
+  const std::string plan = (dir / "plan.json").string();
+  bool pressed = false;
+  const PtyRun r = run_on_pty({"solve", demo(), "--drivers", small.string(), "--out", plan}, dir / "out.txt", 120,
+                              [&](const std::string& tty) -> std::string {
+                                if (pressed || !std::regex_search(tty, std::regex(R"(\| tours \d+/659)"))) return "";
+                                pressed = true;
+                                return "\x03";
+                              });
+  ASSERT_TRUE(pressed) << r.tty;
+  EXPECT_EQ(r.exit_code, 130) << r.stdout_text;
+  EXPECT_LT(r.seconds_after_interrupt, 5.0);
+  const nlohmann::json j = nlohmann::json::parse(slurp(plan));
+  EXPECT_EQ(j["status"], "CANCELLED");
+  EXPECT_TRUE(j["audit"]["ok"].get<bool>()) << j["audit"].dump().substr(0, 300);
+  ASSERT_FALSE(j["unassigned_tours"].empty());
+  for (const auto& u : j["unassigned_tours"]) EXPECT_FALSE(u["reason_codes"].empty()) << u.dump();
+  const Piped v = piped("validate " + demo() + " " + plan + " --drivers " + small.string());
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+}
+
 TEST_F(ProgressTest, SigintWhenPipedCancelsToo) {
   const std::string week = timed_week();
   const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt", plan = dir / "plan.json";

@@ -5,6 +5,7 @@
 
 #include "io/drivers.hpp"
 #include "io/forecast.hpp"
+#include "io/json_input.hpp"
 #include "io/text_input.hpp"
 
 namespace so {
@@ -149,15 +150,16 @@ ReplanBody replan_body_from_json(const json& body, std::vector<JsonProblem>& pro
   return out;
 }
 
-ReplanBody read_changes_file(const std::string& path) {
-  const std::string content = read_input_file(path, "a changes JSON file");
-  check_json_depth(content, path);
-  json doc = json::parse(content, nullptr, false);
-  if (doc.is_discarded()) throw InputError::whole(path, "not valid JSON", {}, "{\"frozen_until\": …, \"changes\": {…}}");
+ReplanBody parse_changes(std::string_view content, const std::string& source) {
+  const json doc = parse_json_input(content, source);
   std::vector<JsonProblem> problems;
   ReplanBody out = replan_body_from_json(doc, problems, json::array());
-  if (!problems.empty()) throw InputError::at_path(path, json_path_string(problems.front().loc), problems.front().msg);
+  if (!problems.empty()) throw InputError::at_path(source, json_path_string(problems.front().loc), problems.front().msg);
   return out;
+}
+
+ReplanBody read_changes_file(const std::string& path) {
+  return parse_changes(read_input_file(path, "a changes JSON file"), path);
 }
 
 }  // namespace so

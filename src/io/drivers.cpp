@@ -11,6 +11,7 @@
 
 #include "core/time.hpp"
 #include "io/forecast.hpp"
+#include "io/json_input.hpp"
 #include "io/text_input.hpp"
 
 namespace so {
@@ -641,12 +642,7 @@ void check_text(std::string_view content, std::string_view source) {
 }
 
 json parse_json_text(std::string_view content, std::string_view source) {
-  check_json_depth(content, std::string(source));
-  try {
-    return json::parse(content);
-  } catch (const json::parse_error& e) {
-    throw InputError::whole(std::string(source), "not valid JSON", printable_value(e.what(), 200));
-  }
+  return parse_json_input(content, std::string(source));
 }
 
 bool looks_like_json(std::string_view content) {
@@ -971,27 +967,37 @@ DriverInput read_driver_input_file(const std::string& path) {
 
 std::vector<Driver> read_drivers_file(const std::string& path) { return read_driver_input_file(path).drivers; }
 
-std::vector<Lock> read_locks_file(const std::string& path) {
-  const std::string content = read_file(path, "a locks JSON file");
-  json doc = parse_json_text(strip_bom(content), path);
+std::vector<Lock> parse_locks(std::string_view content, std::string_view source_name) {
+  const std::string source(source_name);
+  check_text(content, source);
+  json doc = parse_json_text(content, source);
   std::vector<Issue> issues;
   std::vector<Lock> out;
   if (doc.is_array()) out = locks_from(doc, json::array(), issues);
   else if (doc.is_object() && doc.contains("locks")) out = locks_from(doc["locks"], json::array({"locks"}), issues);
   else
-    throw InputError::whole(path, "not a locks file", printable_value(doc.dump(), 60),
+    throw InputError::whole(source, "not a locks file", printable_value(doc.dump(), 60),
                             "a JSON array [{\"driver_id\",\"tour_ids\"}] or {\"locks\":[…]}");
-  if (!issues.empty()) throw_issue(path, issues.front());
+  if (!issues.empty()) throw_issue(source, issues.front());
+  return out;
+}
+
+std::vector<Lock> read_locks_file(const std::string& path) {
+  return parse_locks(read_file(path, "a locks JSON file"), path);
+}
+
+std::vector<PreviousAssignment> parse_previous(std::string_view content, std::string_view source_name) {
+  const std::string source(source_name);
+  check_text(content, source);
+  json doc = parse_json_text(content, source);
+  std::vector<Issue> issues;
+  auto out = previous_from(doc, json::array(), issues);
+  if (!issues.empty()) throw_issue(source, issues.front());
   return out;
 }
 
 std::vector<PreviousAssignment> read_previous_file(const std::string& path) {
-  const std::string content = read_file(path, "a plan JSON file");
-  json doc = parse_json_text(strip_bom(content), path);
-  std::vector<Issue> issues;
-  auto out = previous_from(doc, json::array(), issues);
-  if (!issues.empty()) throw_issue(path, issues.front());
-  return out;
+  return parse_previous(read_file(path, "a plan JSON file"), path);
 }
 
 json driver_to_json(const Driver& d) {

@@ -1,5 +1,7 @@
 #include "io/errors.hpp"
 
+#include <utility>
+
 namespace so {
 
 namespace {
@@ -69,15 +71,15 @@ std::string json_path_string(const nlohmann::json& loc) {
   std::string out;
   bool first = true;
   for (const auto& part : loc) {
+    const bool leading = std::exchange(first, false);
     if (part.is_number_integer()) {
       out.append("[").append(std::to_string(part.get<long long>())).append("]");
     } else {
       std::string key = part.is_string() ? part.get<std::string>() : part.dump();
-      if (first && key == "body") continue;  // FastAPI's request-body prefix carries no information here
+      if (leading && key == "body") continue;  // FastAPI's request-body prefix carries no information here
       if (!out.empty()) out += ".";
       out += key;
     }
-    first = false;
   }
   return out;
 }

@@ -6,10 +6,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
 #include "core/time.hpp"
+#include "io/json_input.hpp"
 #include "io/text_input.hpp"
 
 namespace so {
@@ -693,17 +695,8 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
 }
 
 Forecast parse_json_forecast(std::string_view text, const std::string& source) {
-  check_json_depth(text, source);
-  json j;
-  try {
-    j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    auto cut = what.find("] ");
-    if (cut != std::string::npos) what = what.substr(cut + 2);
-    throw InputError::at_line(source, line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0), "invalid JSON",
-                              printable_value(what, 200), "valid JSON");
-  }
+  // No size cap here: files are capped by read_input_file, request bodies by MAX_BODY_BYTES.
+  json j = parse_json_input(text, source, std::numeric_limits<size_t>::max());
   Forecast f;
   json prefix = json::array();
   const json* arr = nullptr;

@@ -39,24 +39,4 @@ std::string read_input_file(const std::string& path, const std::string& what) {
   return content;
 }
 
-void check_json_depth(std::string_view text, const std::string& source) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxInputJsonDepth)
-        throw InputError::at_line(source, line_of_offset(text, i), "JSON nested too deeply", {},
-                                  "at most " + std::to_string(kMaxInputJsonDepth) + " levels");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-}
-
 }  // namespace so

@@ -67,6 +67,12 @@ std::string printable_value(std::string_view raw, size_t max_chars) {
   return out;
 }
 
+bool has_control_character(std::string_view text) {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
 std::string json_path_string(const nlohmann::json& loc) {
   std::string out;
   bool first = true;

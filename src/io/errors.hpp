@@ -54,6 +54,11 @@ struct JsonProblem {
   nlohmann::json to_json() const { return {{"loc", loc}, {"msg", msg}, {"type", type}}; }
 };
 
+// Ids, names, qualifications and locations end up in CSV, XLSX, logs and terminals, where a NUL
+// (JSON "\u0000") or an escape sequence does harm: a control character (C0 or DEL) in them is refused.
+bool has_control_character(std::string_view text);
+inline constexpr const char* kExpectPrintable = "printable text without control characters";
+
 // loc ["body","tours",3,"start_time"] -> "tours[3].start_time" (the leading "body" dropped).
 std::string json_path_string(const nlohmann::json& loc);
 

@@ -483,6 +483,9 @@ Forecast parse_comma_csv(std::string_view text, const std::string& source, int h
     total += count;
     if (total > kMaxForecastTours)
       throw err(n, "too many tours", std::to_string(total) + " so far", "at most " + std::to_string(kMaxForecastTours));
+    for (int c : {col.id, col.location, col.quals})
+      if (c >= 0 && has_control_character(cell(c)))
+        throw err(n, "control character in column '" + header[static_cast<size_t>(c)] + "'", cell(c), kExpectPrintable);
     std::string location(cell(col.location));
     auto quals = col.quals >= 0 ? split_list(cell(col.quals)) : std::vector<std::string>{};
     std::string base_id;
@@ -586,6 +589,8 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
       if (v->is_string()) {
         id = v->get<std::string>();
         if (id.empty()) issue(key, "value_error.any_str.min_length", "empty tour id", {}, "a non-empty id");
+        else if (has_control_character(id))
+          issue(key, "value_error.str.control", "control character in tour id", printable_value(id), kExpectPrintable);
       } else if (v->is_number_integer()) {
         id = v->dump();
       } else {
@@ -632,8 +637,10 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
 
     std::string location;
     if (const json* v = field({"location"}, key)) {
-      if (v->is_string()) location = v->get<std::string>();
-      else issue(key, "type_error.str", "location is not a string", json_value_text(*v), "a string");
+      if (!v->is_string()) issue(key, "type_error.str", "location is not a string", json_value_text(*v), "a string");
+      else if (has_control_character(v->get<std::string>()))
+        issue(key, "value_error.str.control", "control character in location", json_value_text(*v), kExpectPrintable);
+      else location = v->get<std::string>();
     }
 
     std::vector<std::string> quals;
@@ -643,7 +650,10 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
       } else {
         for (size_t k = 0; k < v->size(); ++k) {
           const json& q = (*v)[k];
-          if (q.is_string()) quals.push_back(q.get<std::string>());
+          if (q.is_string() && has_control_character(q.get<std::string>()))
+            issues.push_back({extend(extend(iloc, key), static_cast<long long>(k)), "value_error.str.control",
+                              "control character in qualification", json_value_text(q), kExpectPrintable});
+          else if (q.is_string()) quals.push_back(q.get<std::string>());
           else
             issues.push_back({extend(extend(iloc, key), static_cast<long long>(k)), "type_error.str",
                               "qualification is not a string", json_value_text(q), "a string"});
@@ -751,6 +761,7 @@ Forecast parse_forecast(std::string_view content, std::string_view source_name) 
   std::string source(source_name);
   if (content.size() >= 2 && (content.substr(0, 2) == "\xFF\xFE" || content.substr(0, 2) == "\xFE\xFF"))
     throw InputError::whole(source, "UTF-16 encoded file", {}, "UTF-8 text (save as CSV UTF-8)");
+  refuse_spreadsheet(content, source);
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
   if (const void* nul = std::memchr(content.data(), '\0', content.size())) {
     size_t off = static_cast<size_t>(static_cast<const char*>(nul) - content.data());

@@ -17,4 +17,8 @@ int line_of_offset(std::string_view text, size_t offset);
 // expected file in errors ("a readable forecast file"). Throws InputError naming the path.
 std::string read_input_file(const std::string& path, const std::string& what);
 
+// Throws InputError when the content is an Excel workbook (XLSX is a zip: "PK\x03\x04"; old XLS
+// an OLE2 file) — people upload the spreadsheet they keep the forecast in; tell them to save it as CSV.
+void refuse_spreadsheet(std::string_view content, const std::string& source);
+
 }  // namespace so

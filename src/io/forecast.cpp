@@ -420,7 +420,8 @@ Forecast parse_comma_csv(std::string_view text, const std::string& source, int h
   auto err = [&](int line, std::string problem, std::string_view value, std::string expected) {
     return InputError::at_line(source, line, std::move(problem), printable_value(value), std::move(expected));
   };
-  std::map<std::string, int> id_line;
+  std::map<std::string, int> id_line;        // ids as written -> line
+  std::map<std::string, int> expanded_line;  // X-1 … X-N of rows with a count -> line
   long long total = 0;
   LineReader lr(text, source);
   std::string_view line;
@@ -493,12 +494,20 @@ Forecast parse_comma_csv(std::string_view text, const std::string& source, int h
       base_id = need(col.id);
       auto [it, fresh] = id_line.emplace(base_id, n);
       if (!fresh) throw err(n, "duplicate tour id", base_id, "unique ids (first at line " + std::to_string(it->second) + ")");
+      if (auto e = expanded_line.find(base_id); e != expanded_line.end())
+        throw err(n, "duplicate tour id", base_id, "unique ids (a count on line " + std::to_string(e->second) + " made it)");
     }
     ++rows;
     for (long long k = 1; k <= count; ++k) {
       std::string id = col.id < 0 ? pad_id(static_cast<long long>(f.tours.size()) + 1)
                        : count == 1 ? base_id
                                     : base_id + "-" + std::to_string(k);
+      // A count's X-1 … X-N may meet an id written out on another row (found by fuzz_forecast).
+      if (col.id >= 0 && count > 1)
+        if (auto [it, fresh] = expanded_line.emplace(id, n); !fresh || id_line.count(id))
+          throw err(n, "duplicate tour id", id,
+                    "unique ids (" + id + " from count " + std::to_string(count) + " of '" + base_id + "' is also on line " +
+                        std::to_string(fresh ? id_line.at(id) : it->second) + ")");
       Tour t = make_tour(std::move(id), day, start, end % kMinutesPerDay, location, quals);
       t.end = end;  // the exact end (the canonical CSV may state a full 24 h tour)
       f.tours.push_back(std::move(t));

@@ -7,7 +7,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = fuzz::text_of(data, size);
   try {
     const DriverInput in = parse_driver_input(text, "fuzz.json");
-    for (const Driver& d : in.drivers) fuzz::require(!has_control_character(d.id) && !has_control_character(d.name));
+    for (const Driver& d : in.drivers) {
+      fuzz::require(!text_defect(d.id) && !text_defect(d.name));
+      (void)driver_to_json(d).dump();  // what reports write (throws on bytes that are not UTF-8)
+    }
     if (!check_drivers(in.drivers)) {
       (void)check_locks(in.locks, in.drivers, fuzz::week());
       (void)with_previous_week(in.drivers, in.previous, "2030-01-07");

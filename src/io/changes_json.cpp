@@ -24,7 +24,7 @@ std::string shown(const json& v) { return printable_value(v.is_string() ? v.get<
 
 // An id: a non-empty string without control characters, or an integer.
 std::optional<std::string> id_of(const json& v) {
-  if (v.is_string() && !v.get<std::string>().empty() && !has_control_character(v.get<std::string>()))
+  if (v.is_string() && !v.get<std::string>().empty() && !text_defect(v.get<std::string>()))
     return v.get<std::string>();
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
   return std::nullopt;

@@ -182,11 +182,12 @@ std::optional<std::string> id_value(const json& v) {
   return std::nullopt;
 }
 
-// A control character in an id, name or qualification is an issue at `loc` (true when found).
+// A control character (or invalid UTF-8) in an id, name or qualification is an issue at `loc`
+// (true when found).
 bool control_issue(const std::string& text, const json& loc, const char* what, std::vector<Issue>& issues) {
-  if (!has_control_character(text)) return false;
-  issues.push_back({loc, "value_error.str.control", std::string("control character in ") + what, printable_value(text),
-                    kExpectPrintable});
+  const auto bad = text_defect(text);
+  if (!bad) return false;
+  issues.push_back({loc, bad->type, std::string(bad->problem) + " in " + what, printable_value(text), kExpectPrintable});
   return true;
 }
 
@@ -833,7 +834,7 @@ std::vector<Driver> parse_drivers_csv(std::string_view content, const std::strin
       if (!cols[c]) continue;
       const std::string& cell = cells[c];
       if (cell.empty()) continue;  // empty cell = not set
-      if (has_control_character(cell)) fail(header[c].c_str(), "control character", cell, kExpectPrintable);
+      if (auto bad = text_defect(cell)) fail(header[c].c_str(), bad->problem, cell, kExpectPrintable);
       auto hours = [&](const char* column, bool allow_zero, std::optional<Minutes>& target) {
         auto v = csv_number(cell);
         if (!v) fail(column, "not a number", cell, allow_zero ? kExpectMinHours : kExpectHours);

@@ -67,10 +67,15 @@ std::string printable_value(std::string_view raw, size_t max_chars) {
   return out;
 }
 
-bool has_control_character(std::string_view text) {
-  for (char c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
-  return false;
+std::optional<TextDefect> text_defect(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return TextDefect{"control character", "value_error.str.control"};
+    const size_t n = utf8_length(text, i);
+    if (n == 0) return TextDefect{"invalid UTF-8", "value_error.str.utf8"};
+    i += n;
+  }
+  return std::nullopt;
 }
 
 std::string json_path_string(const nlohmann::json& loc) {

@@ -485,8 +485,9 @@ Forecast parse_comma_csv(std::string_view text, const std::string& source, int h
     if (total > kMaxForecastTours)
       throw err(n, "too many tours", std::to_string(total) + " so far", "at most " + std::to_string(kMaxForecastTours));
     for (int c : {col.id, col.location, col.quals})
-      if (c >= 0 && has_control_character(cell(c)))
-        throw err(n, "control character in column '" + header[static_cast<size_t>(c)] + "'", cell(c), kExpectPrintable);
+      if (auto bad = c >= 0 ? text_defect(cell(c)) : std::nullopt)
+        throw err(n, std::string(bad->problem) + " in column '" + header[static_cast<size_t>(c)] + "'", cell(c),
+                  kExpectPrintable);
     std::string location(cell(col.location));
     auto quals = col.quals >= 0 ? split_list(cell(col.quals)) : std::vector<std::string>{};
     std::string base_id;
@@ -598,8 +599,8 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
       if (v->is_string()) {
         id = v->get<std::string>();
         if (id.empty()) issue(key, "value_error.any_str.min_length", "empty tour id", {}, "a non-empty id");
-        else if (has_control_character(id))
-          issue(key, "value_error.str.control", "control character in tour id", printable_value(id), kExpectPrintable);
+        else if (auto bad = text_defect(id))
+          issue(key, bad->type, std::string(bad->problem) + " in tour id", printable_value(id), kExpectPrintable);
       } else if (v->is_number_integer()) {
         id = v->dump();
       } else {
@@ -647,8 +648,8 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
     std::string location;
     if (const json* v = field({"location"}, key)) {
       if (!v->is_string()) issue(key, "type_error.str", "location is not a string", json_value_text(*v), "a string");
-      else if (has_control_character(v->get<std::string>()))
-        issue(key, "value_error.str.control", "control character in location", json_value_text(*v), kExpectPrintable);
+      else if (auto bad = text_defect(v->get<std::string>()))
+        issue(key, bad->type, std::string(bad->problem) + " in location", json_value_text(*v), kExpectPrintable);
       else location = v->get<std::string>();
     }
 
@@ -659,9 +660,9 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
       } else {
         for (size_t k = 0; k < v->size(); ++k) {
           const json& q = (*v)[k];
-          if (q.is_string() && has_control_character(q.get<std::string>()))
-            issues.push_back({extend(extend(iloc, key), static_cast<long long>(k)), "value_error.str.control",
-                              "control character in qualification", json_value_text(q), kExpectPrintable});
+          if (auto bad = q.is_string() ? text_defect(q.get<std::string>()) : std::nullopt)
+            issues.push_back({extend(extend(iloc, key), static_cast<long long>(k)), bad->type,
+                              std::string(bad->problem) + " in qualification", json_value_text(q), kExpectPrintable});
           else if (q.is_string()) quals.push_back(q.get<std::string>());
           else
             issues.push_back({extend(extend(iloc, key), static_cast<long long>(k)), "type_error.str",

@@ -132,6 +132,10 @@ TEST_F(CliRobustness, ControlCharactersAndSpreadsheetsExitTwo) {
   EXPECT_USAGE_ERROR(run("bounds " + xlsx), xlsx + ":1: looks like an Excel file (XLSX), not text (expected a CSV or JSON file");
   const std::string pool = write("pool.csv", "id,name\nD1,Anna\x1b[31m\n");
   EXPECT_USAGE_ERROR(run("diagnose " + demo() + " --drivers " + pool), pool + ":2: name: control character 'Anna\\x1b[31m'");
+  // A Latin-1 export: solve used to fail only when writing the plan ("invalid JSON: type_error.316").
+  const std::string latin1 = write("latin1.csv", "id,name\nF001,J\xFCrgen\n");
+  EXPECT_USAGE_ERROR(run("solve " + demo() + " --drivers " + latin1 + " --time-limit 1 --json"),
+                     latin1 + ":2: name: invalid UTF-8 'J\\xfcrgen'");
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ TEST(ControlCharacters, NulInATourIdIsRefusedNamingFieldAndEscapedValue) {
   EXPECT_EQ(e.problem, "control character in tour id");
   EXPECT_EQ(e.value, "T\\x001");
   EXPECT_EQ(std::string(e.what()),
-            "week.json: tours[0].id: control character in tour id 'T\\x001' (expected printable text without control characters)");
+            "week.json: tours[0].id: control character in tour id 'T\\x001' (expected printable UTF-8 text without control characters)");
   // Location and qualifications too; an escape sequence as much as a NUL.
   EXPECT_EQ(error_of([] {
               (void)parse_forecast(R"([{"day":"Mon","start":"08:00","end":"12:00","location":"A\u001b[2J"}])", "w.json");
@@ -75,6 +75,26 @@ TEST(ControlCharacters, DriversLocksAndChangesRefuseThem) {
     (void)plan_from_json(json::parse(R"({"drivers":[{"driver_id":"D\u00001","blocks":[]}]})"), tours, "plan.json");
   });
   EXPECT_EQ(plan.path, "drivers[0].driver_id");
+}
+
+// A Latin-1 (Windows-1252) CSV export: "\xC4rger" is not UTF-8. The id or name reached the plan and
+// writing its JSON failed after the solve ("invalid JSON: type_error.316", HTTP 500 for a CSV body).
+TEST(ControlCharacters, CsvTextThatIsNotUtf8IsRefusedWhereItWouldReachTheOutput) {
+  InputError tour = error_of([] { (void)parse_forecast("id,day,start,end,location\nA,Mon,08:00,12:00,K\xF6ln\n", "w.csv"); });
+  EXPECT_EQ(tour.line, 2);
+  EXPECT_EQ(tour.problem, "invalid UTF-8 in column 'location'");
+  EXPECT_EQ(tour.value, "K\\xf6ln");
+  EXPECT_NE(tour.expected.find("UTF-8"), std::string::npos);
+  InputError driver = error_of([] { (void)parse_driver_input("id,name\nD1,\xC4rger\n", "pool.csv"); });
+  EXPECT_EQ(driver.line, 2);
+  EXPECT_EQ(driver.path, "name");
+  EXPECT_EQ(driver.problem, "invalid UTF-8");
+  // A label that never reaches an output stays tolerated in a Latin-1 file (a skipped row).
+  const Forecast f = parse_forecast("Montag;Anzahl\nFr\xFChdienst;0\n06:00-10:30;1\n", "w.csv");
+  EXPECT_EQ(f.tours.size(), 1u);
+  EXPECT_EQ(f.warnings.size(), 1u);
+  // Proper UTF-8 is fine.
+  EXPECT_EQ(parse_driver_input("id,name\nD1,\xC3\x84rger\n", "pool.csv").drivers.at(0).name, "\xC3\x84rger");
 }
 
 TEST(ControlCharacters, TheHttpLayerReportsThemAs422Problems) {

@@ -11,7 +11,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config git ca-certificates \
       coinor-libclp-dev coinor-libcbc-dev \
-      libcpp-httplib-dev nlohmann-json3-dev \
+      libcpp-httplib-dev libhttp-parser-dev nlohmann-json3-dev \
       libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev libxlsxwriter-dev \
       libgtest-dev libgmock-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -27,7 +27,7 @@ FROM debian:12-slim
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      coinor-libclp1 coinor-libcbc3 libcpp-httplib0.11 \
+      coinor-libclp1 coinor-libcbc3 libcpp-httplib0.11 libhttp-parser2.9 \
       libsqlite3-0 libspdlog1.10 libfmt9 libssl3 libxlsxwriter4 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \

@@ -12,6 +12,7 @@ PACKAGES=(
   # libraries
   coinor-libclp-dev coinor-libcbc-dev   # LP (CLP) and MIP (CBC)
   libcpp-httplib-dev nlohmann-json3-dev # HTTP server, JSON
+  libhttp-parser-dev                    # request framing (service/http_front)
   libsqlite3-dev                        # run store
   libcli11-dev libspdlog-dev libfmt-dev # command line, logging
   libssl-dev                            # SHA-256 (libcrypto)

@@ -197,13 +197,25 @@ RunManager::Submitted RunManager::submit(RunSpec spec) {
     }
     const size_t limit = static_cast<size_t>(options_.max_concurrent_runs + options_.max_queued_runs);
     if (running_runs_.size() + queue_.size() + static_cast<size_t>(reserved_) >= limit) {
-      // Retry-After: when the soonest running run is expected to end (its remaining budget).
+      // Retry-After: when the soonest running run is expected to end: as long as recent runs
+      // took (their median), never later than its remaining budget.
+      std::optional<double> typical;
+      {
+        std::lock_guard dl(durations_mu_);
+        if (!recent_durations_s_.empty()) {
+          std::vector<double> d(recent_durations_s_.begin(), recent_durations_s_.end());
+          std::nth_element(d.begin(), d.begin() + static_cast<long>(d.size() / 2), d.end());
+          typical = d[d.size() / 2];
+        }
+      }
       double soonest = 0;
       bool any = false;
       const auto now = std::chrono::steady_clock::now();
       for (const auto& r : running_runs_) {
         std::lock_guard rl(r->mu_);
-        double left = r->time_limit_ - std::chrono::duration<double>(now - r->started_mono_).count();
+        const double elapsed = std::chrono::duration<double>(now - r->started_mono_).count();
+        double left = r->time_limit_ - elapsed;
+        if (typical) left = std::min(left, std::max(0.0, *typical - elapsed));
         soonest = any ? std::min(soonest, left) : left;
         any = true;
       }
@@ -496,6 +508,11 @@ void RunManager::finish_run(const std::shared_ptr<Run>& run, const std::string& 
     }
     run->result_ = result;
     if (docs) run->plan_json_ = docs->plan_json;
+    if (run->elapsed_s_ > 0) {
+      std::lock_guard dl(durations_mu_);  // a leaf lock: nothing is taken while it is held
+      recent_durations_s_.push_back(run->elapsed_s_);
+      if (recent_durations_s_.size() > 32) recent_durations_s_.pop_front();
+    }
 
     terminal.id = static_cast<long long>(run->events_.size()) + 1;
     terminal.event = status == "COMPLETED" ? "run_completed" : (status == "CANCELLED" ? "run_cancelled" : "run_failed");

@@ -178,6 +178,8 @@ class RunManager {
   std::map<std::string, std::shared_ptr<Run>> live_;
   std::vector<std::shared_ptr<Run>> running_runs_;  // executing (or being finished)
   int reserved_ = 0;  // slots taken by submits still writing to the store
+  std::mutex durations_mu_;
+  std::deque<double> recent_durations_s_;  // of the last finished runs, for Retry-After
   std::condition_variable idle_cv_;
   std::vector<std::thread> workers_;
   std::atomic<bool> draining_{false}, stopping_{false};

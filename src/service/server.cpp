@@ -18,10 +18,12 @@
 
 #include "core/policy.hpp"
 #include "core/reasons.hpp"
+#include "core/signature.hpp"
 #include "io/drivers.hpp"
 #include "io/policy_json.hpp"
 #include "service/dispatch.hpp"
 #include "service/documents.hpp"
+#include "service/http_front.hpp"
 #include "service/log.hpp"
 #include "service/replan_request.hpp"
 #include "service/request.hpp"
@@ -120,6 +122,10 @@ ServerOptions options_from_environment() {
   o.max_stored_runs = static_cast<int>(env_int("MAX_STORED_RUNS", o.max_stored_runs, 1, 100000000));
   o.shutdown_grace_seconds = env_double("SHUTDOWN_GRACE_SECONDS", o.shutdown_grace_seconds, 0, 3600);
   o.read_timeout_seconds = static_cast<int>(env_int("READ_TIMEOUT_SECONDS", o.read_timeout_seconds, 1, 3600));
+  // At most 900 connections: httplib 0.11 answers 500 on sockets numbered FD_SETSIZE (1024) or above.
+  o.max_connections = static_cast<int>(env_int("MAX_CONNECTIONS", o.max_connections, 1, 900));
+  o.max_connections_per_client =
+      static_cast<int>(env_int("MAX_CONNECTIONS_PER_CLIENT", o.max_connections_per_client, 1, 900));
   o.solver_defaults = config_from_environment();
   return o;
 }
@@ -228,10 +234,12 @@ std::string reason_phrase(int status) {
   }
 }
 
+// Compares digests, not the strings: the time taken tells nothing about the token's length or
+// how much of a guess was right.
 bool constant_time_equal(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
+  const std::string da = sha256_hex(a), db = sha256_hex(b);
   unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (size_t i = 0; i < da.size(); ++i) diff |= static_cast<unsigned char>(da[i] ^ db[i]);
   return diff == 0;
 }
 
@@ -261,12 +269,11 @@ struct Service::Impl {
   RunContextCache contexts{8};
   static constexpr size_t kWarmContextMaxTours = 5000;  // larger weeks are read back on first use
   std::unique_ptr<RunManager> runs;
-  httplib::Server http;
-  std::thread listen_thread, drain_thread;
+  FrontServer http;                  // routing (httplib)
+  std::unique_ptr<HttpFront> front;  // sockets, limits and deadlines (service/http_front)
+  std::thread drain_thread;
   std::atomic<bool> ready{false}, shutting_down{false}, http_stopping{false}, started{false};
   int bound_port = 0;
-  int listen_fd = -1;
-  static constexpr int kListenBacklog = 1024;
   std::mutex mu;
   std::condition_variable cv;
   bool stopped = false;
@@ -342,20 +349,26 @@ struct Service::Impl {
   }
 
   // --- middleware ----------------------------------------------------------------------------
+  // "*" allows any real origin but never the opaque "null" (sandboxed frames, file: pages),
+  // which has to be listed literally.
   bool origin_allowed(const std::string& origin) const {
     if (origin.empty()) return false;
     for (const auto& o : opt.cors_origins)
-      if (o == "*" || o == origin) return true;
+      if ((o == "*" && origin != "null") || o == origin) return true;
     return false;
   }
 
-  void add_cors_headers(const httplib::Request& req, httplib::Response& res) const {
-    const std::string origin = req.get_header_value("Origin");
-    if (!origin_allowed(origin)) return;
+  std::vector<std::pair<std::string, std::string>> cors_headers(const std::string& origin) const {
+    if (!origin_allowed(origin)) return {};
     const bool any = std::find(opt.cors_origins.begin(), opt.cors_origins.end(), "*") != opt.cors_origins.end();
-    res.set_header("Access-Control-Allow-Origin", any && opt.api_token.empty() ? "*" : origin);
-    res.set_header("Vary", "Origin");
-    res.set_header("Access-Control-Expose-Headers", "X-Request-ID, Retry-After, Location");
+    // The token travels in a header, not a cookie: "*" works with it, so nothing is echoed.
+    return {{"Access-Control-Allow-Origin", any ? "*" : origin},
+            {"Vary", "Origin"},
+            {"Access-Control-Expose-Headers", "X-Request-ID, Retry-After, Location"}};
+  }
+
+  void add_cors_headers(const httplib::Request& req, httplib::Response& res) const {
+    for (const auto& [k, v] : cors_headers(req.get_header_value("Origin"))) res.set_header(k.c_str(), v);
   }
 
   void dispatch(const httplib::Request& req, httplib::Response& res) {
@@ -412,16 +425,16 @@ struct Service::Impl {
     res.set_header("Allow", allow_header(rs));
     if (preflight) {
       res.set_header("Access-Control-Allow-Methods", allow_header(rs));
-      const std::string asked = req.get_header_value("Access-Control-Request-Headers");
-      res.set_header("Access-Control-Allow-Headers",
-                     asked.empty() ? "Authorization, Content-Type, X-Request-ID, Last-Event-ID" : asked);
+      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-ID, Last-Event-ID");
       res.set_header("Access-Control-Max-Age", "600");
     }
     res.status = 204;
   }
 
-  bool authorized(const httplib::Request& req) const {
-    const std::string h = req.get_header_value("Authorization");
+  bool authorized(const httplib::Request& req) const { return authorized(req.get_header_value("Authorization")); }
+
+  // The scheme is case-insensitive (RFC 9110 §11.1): "bearer" works too.
+  bool authorized(const std::string& h) const {
     const std::string prefix = "Bearer ";
     if (h.size() <= prefix.size()) return false;
     std::string scheme = h.substr(0, prefix.size());
@@ -899,21 +912,68 @@ struct Service::Impl {
   }
 
   // --- lifecycle -------------------------------------------------------------------------------
-  void setup_http() {
-    const int threads =
-        opt.http_threads > 0 ? opt.http_threads : std::max(16, opt.max_concurrent_runs + opt.max_queued_runs + 32);
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-    http.set_payload_max_length(opt.max_body_bytes);
-    http.set_read_timeout(opt.read_timeout_seconds, 0);
-    http.set_write_timeout(30, 0);
-    http.set_keep_alive_timeout(5);
-    http.set_tcp_nodelay(true);  // small JSON answers must not wait for Nagle + delayed ACK (~40 ms)
-    // Remember the listening socket: httplib 0.11 listens with a backlog of 5 (see start()).
-    http.set_socket_options([this](socket_t sock) {
-      httplib::default_socket_options(sock);
-      listen_fd = sock;
-    });
+  // A body must say what it is: JSON or CSV. Checked before httplib reads it (it would parse
+  // multipart itself and answer a bare 400).
+  static std::optional<std::string> body_media_type_problem(const httplib::Request& req) {
+    const bool has_body = req.has_header("Transfer-Encoding") ||
+                          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+    if (!has_body) return std::nullopt;
+    const std::string type = req.get_header_value("Content-Type");
+    if (type.empty())
+      return "the request has a body but no Content-Type: send application/json, or text/csv for a forecast";
+    if (body_kind(type) == BodyKind::Unsupported)
+      return "unsupported Content-Type '" + printable_value(type) + "' (expected application/json or text/csv)";
+    return std::nullopt;
+  }
 
+  FrontOptions front_options() const {
+    FrontOptions f;
+    f.host = opt.host;
+    f.port = opt.port;
+    f.max_body_bytes = opt.max_body_bytes;
+    f.request_timeout = std::chrono::seconds(opt.read_timeout_seconds);
+    f.max_connections = opt.max_connections;
+    f.max_connections_per_client = opt.max_connections_per_client;
+    f.workers = opt.http_threads > 0 ? opt.http_threads : std::max(16, opt.max_concurrent_runs + opt.max_queued_runs + 32);
+    return f;
+  }
+
+  FrontHooks front_hooks() {
+    FrontHooks h;
+    h.probe_paths = {"/api/v1/healthz", "/api/v1/readyz", "/api/v1/metrics"};
+    // No token, no body: a 401 is answered before the body is read.
+    h.admit = [this](const RequestHead& head) -> std::optional<FrontAnswer> {
+      if (opt.api_token.empty() || authorized(head.header("Authorization"))) return std::nullopt;
+      const auto segs = split_path(head.target.substr(0, head.target.find('?')));
+      bool needs_auth = false;
+      for (const auto& r : routes)
+        if (r.method == head.method && r.auth && match_route(r, segs, nullptr)) needs_auth = true;
+      if (!needs_auth) return std::nullopt;
+      FrontAnswer a{401, cors_headers(head.header("Origin")), json{{"detail", "Not authenticated"}}.dump()};
+      a.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return a;
+    };
+    h.reject = [this](int status, const std::string& detail, const RequestHead* head) {
+      FrontAnswer a{status, head ? cors_headers(head->header("Origin")) : decltype(FrontAnswer::headers){},
+                    json{{"detail", detail}}.dump(-1, ' ', false, json::error_handler_t::replace)};
+      if (status == 503 || status == 429) a.headers.emplace_back("Retry-After", "1");
+      return a;
+    };
+    h.on_rejected = [this](const FrontAnswer& a, const RequestHead* head, const std::string& peer, double seconds) {
+      const std::string method = head ? head->method : "UNKNOWN";
+      const std::string route = head ? route_label(head->target.substr(0, head->target.find('?'))) : kUnmatched;
+      metrics->record_http(method, route, a.status, seconds);
+      // A refused connection (no request yet) is not an API error of any endpoint.
+      if (head) metrics->record_api_error(route, error_type_for_status(a.status));
+      service_log()->info("{} {} from {} -> {} (answered by the connection front)", method,
+                          head ? route : std::string("-"), peer, a.status);
+    };
+    return h;
+  }
+
+  void setup_http() {
+    http.set_payload_max_length(opt.max_body_bytes);
+    http.set_keep_alive_max_count(1000);  // the Keep-Alive header; the front closes after as many
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       t_request.active = true;
       t_request.start = std::chrono::steady_clock::now();
@@ -927,6 +987,11 @@ struct Service::Impl {
       if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE") &&
           !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
         const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+      if (auto problem = body_media_type_problem(req)) {
+        add_cors_headers(req, res);
+        send_json(res, 415, {{"detail", *problem}});
+        return httplib::Server::HandlerResponse::Handled;
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
     auto handler = [this](const httplib::Request& req, httplib::Response& res) {
@@ -1019,17 +1084,10 @@ struct Service::Impl {
     });
     runs->start();
     setup_http();
-    if (opt.port == 0) {
-      bound_port = http.bind_to_any_port(opt.host);
-      if (bound_port <= 0) throw std::runtime_error("cannot listen on " + opt.host + " (ephemeral port)");
-    } else {
-      if (!http.bind_to_port(opt.host, opt.port))
-        throw std::runtime_error("cannot listen on " + opt.host + ":" + std::to_string(opt.port));
-      bound_port = opt.port;
-    }
-    // A burst of clients (50 at once) overflows a backlog of 5: connections are dropped and reset.
-    if (listen_fd >= 0) ::listen(listen_fd, kListenBacklog);
-    listen_thread = std::thread([this] { http.listen_after_bind(); });
+    front = std::make_unique<HttpFront>(front_options(), http, front_hooks());
+    front->bind();
+    bound_port = front->port();
+    front->start();
     ready = true;
     service_log()->info(
         "shift-optimizer {} ({}) listening on {}:{}; {} concurrent runs, {} queued, store {}, body limit {} bytes, auth {}",
@@ -1062,8 +1120,7 @@ struct Service::Impl {
     // Give waiting POST /schedule handlers a moment to write their answers before the listener closes.
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     http_stopping = true;
-    http.stop();
-    if (listen_thread.joinable()) listen_thread.join();
+    if (front) front->stop();
     if (!stuck) runs->stop();
     service_log()->info("shutdown complete");
     {

@@ -25,7 +25,9 @@ struct ServerOptions {
   std::string log_format = "text";  // text | json
   int max_stored_runs = 1000;
   double shutdown_grace_seconds = 25;  // running solves get this long to finish before they are cancelled
-  int read_timeout_seconds = 30;
+  int read_timeout_seconds = 30;       // the whole request (headers and body) must arrive in this time
+  int max_connections = 512;           // open client connections in all
+  int max_connections_per_client = 64; // open connections from one address
   int http_threads = 0;                // 0 = max(16, concurrent + queued + 32)
   double sse_heartbeat_seconds = 5;
   SolverConfig solver_defaults;  // process-wide tunables (feature flags from the environment)
@@ -35,7 +37,7 @@ struct ServerOptions {
 
 // Reads HOST, PORT, DATA_DIR, MAX_CONCURRENT_RUNS, MAX_QUEUED_RUNS, MAX_BODY_BYTES, API_TOKEN,
 // CORS_ORIGINS, LOG_LEVEL, LOG_FORMAT, MAX_STORED_RUNS, SHUTDOWN_GRACE_SECONDS,
-// READ_TIMEOUT_SECONDS and the feature flags (ENABLE_FILL_TO_TARGET, ENABLE_BAD_BLOCK_MIX_RERUN).
+// READ_TIMEOUT_SECONDS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT and the feature flags (ENABLE_FILL_TO_TARGET, ENABLE_BAD_BLOCK_MIX_RERUN).
 // Throws std::invalid_argument naming the variable when a value is malformed.
 ServerOptions options_from_environment();
 

@@ -374,7 +374,9 @@ TEST(HttpCors, PreflightAndSimpleRequests) {
   EXPECT_EQ(pre->status, 204) << "preflight needs no token";
   EXPECT_EQ(pre->get_header_value("Access-Control-Allow-Origin"), "https://ops.example");
   EXPECT_EQ(pre->get_header_value("Access-Control-Allow-Methods"), "OPTIONS, POST");
-  EXPECT_EQ(pre->get_header_value("Access-Control-Allow-Headers"), "authorization, content-type");
+  EXPECT_EQ(pre->get_header_value("Access-Control-Allow-Headers"),
+            "Authorization, Content-Type, X-Request-ID, Last-Event-ID")
+      << "the allowed headers are ours, not an echo of what was asked";
   EXPECT_EQ(pre->get_header_value("Vary"), "Origin");
 
   auto denied = c.Options("/api/v1/schedule", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
@@ -386,6 +388,36 @@ TEST(HttpCors, PreflightAndSimpleRequests) {
   auto other = c.Get("/api/v1/healthz", {{"Origin", "https://evil.example"}});
   EXPECT_EQ(other->get_header_value("Access-Control-Allow-Origin"), "");
   EXPECT_EQ(c.Options("/api/v1/nope", {{"Origin", "https://ops.example"}})->status, 404);
+}
+
+TEST(HttpCors, AnyOriginWithATokenAnswersStarAndNeverAllowsNull) {
+  LiveService svc([](ServerOptions& o) {
+    o.cors_origins = {"*"};
+    o.api_token = "t";
+  });
+  auto c = svc.client();
+  auto r = c.Get("/api/v1/runs", {{"Origin", "https://anyone.example"}, {"Authorization", "Bearer t"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Access-Control-Allow-Origin"), "*") << "no origin is echoed";
+  auto null_origin = c.Get("/api/v1/healthz", {{"Origin", "null"}});
+  EXPECT_EQ(null_origin->get_header_value("Access-Control-Allow-Origin"), "");
+  auto pre = c.Options("/api/v1/runs", {{"Origin", "null"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(pre->status, 400);
+  auto evil = c.Options("/api/v1/runs", {{"Origin", "https://x.example"},
+                                         {"Access-Control-Request-Method", "POST"},
+                                         {"Access-Control-Request-Headers", "x-evil, cookie"}});
+  EXPECT_EQ(evil->status, 204);
+  EXPECT_EQ(evil->get_header_value("Access-Control-Allow-Headers").find("x-evil"), std::string::npos);
+}
+
+TEST(HttpAuth, LowercaseBearerSchemeIsAccepted) {
+  LiveService svc([](ServerOptions& o) { o.api_token = "s3cret"; });
+  auto c = svc.client();
+  EXPECT_EQ(c.Get("/api/v1/runs", {{"Authorization", "bearer s3cret"}})->status, 200);
+  EXPECT_EQ(c.Get("/api/v1/runs", {{"Authorization", "Bearer s3cre"}})->status, 401);
+  EXPECT_EQ(c.Get("/api/v1/runs", {{"Authorization", "Bearer s3cret2"}})->status, 401);
+  EXPECT_EQ(c.Get("/api/v1/runs", {{"Authorization", "Basic s3cret"}})->status, 401);
 }
 
 TEST(HttpCors, NoOriginsConfiguredMeansNoCorsHeaders) {

@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets of fuzz/ with clang (ASan + UBSan, only the libraries they need)
 # and runs each for a bounded time.
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]     default 30 s, every fuzz/fuzz_*.cpp
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]     default 30 s, every target of fuzz/CMakeLists.txt
 #   scripts/fuzz.sh 600                                 the long run by hand (also: cmake --build build --target fuzz-long)
 #   scripts/fuzz.sh 60 fuzz_plan                        one target
 #
@@ -31,9 +31,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=R
 cmake --build "$build" --target fuzz_targets -j"${FUZZ_JOBS:-$(nproc)}"
 
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then
-  for f in fuzz/fuzz_*.cpp; do targets+=("$(basename "$f" .cpp)"); done
-fi
+[ ${#targets[@]} -eq 0 ] && mapfile -t targets <"$build/fuzz/targets.txt"  # every so_fuzz_target()
 cat fuzz/dict/*.dict >"$build/all.dict"
 
 failed=()

@@ -58,7 +58,7 @@ std::optional<HttpError> parse_json_body(const std::string& body, json& out) {
       type = "value_error.json_too_deep";
     } else {
       loc.push_back(e.byte);
-      msg = "JSON decode error at line " + std::to_string(e.line) + ": " + e.value;
+      msg = "JSON decode error: " + e.value;  // nlohmann's text names line and column
       type = "json_invalid";
     }
     return validation_error(json::array({{{"loc", loc}, {"msg", msg}, {"type", type}}}));

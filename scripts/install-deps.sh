@@ -18,6 +18,7 @@ PACKAGES=(
   libssl-dev                            # SHA-256 (libcrypto)
   libxlsxwriter-dev                     # Excel export
   libgtest-dev libgmock-dev             # tests
+  clang libclang-rt-14-dev              # the fuzz step (libFuzzer, ASan, UBSan: scripts/fuzz.sh)
   # test-time tools: a real Prometheus + promtool for the metrics/alert tests, curl for smoke
   # checks, Chromium for the web page's end-to-end test
   prometheus curl chromium

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +20,7 @@
 #include "io/csv_export.hpp"
 #include "io/errors.hpp"
 #include "io/forecast.hpp"
+#include "io/json_input.hpp"
 #include "io/plan_json.hpp"
 #include "io/xlsx_export.hpp"
 #include "io/policy_json.hpp"
@@ -35,13 +35,6 @@ namespace {
 
 Policy policy_or_default(const std::string& arg) { return arg.empty() ? Policy{} : load_policy_argument(arg); }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError::whole(path, "cannot open file");
-  std::ostringstream os;
-  os << f.rdbuf();
-  return os.str();
-}
 
 // KEY=VALUE -> a typed override: true/false, a number, or a string (reported as TYPE_ERROR).
 void apply_cli_override(SolverConfig& config, const std::string& kv, ConfigReport& report) {
@@ -304,12 +297,7 @@ int run_validate(const ValidateArgs& args) {
   return guarded([&] {
     Forecast forecast = read_forecast_file(args.forecast);
     Policy policy = policy_or_default(args.policy);
-    nlohmann::json plan_json;
-    try {
-      plan_json = nlohmann::json::parse(read_text_file(args.plan));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError::whole(args.plan, "not valid JSON", e.what());
-    }
+    const nlohmann::json plan_json = read_json_file(args.plan, "a plan JSON file");
     Plan plan = plan_from_json(plan_json, forecast.tours, args.plan);
     AuditResult audit;
     if (args.drivers.empty()) {

@@ -2,7 +2,13 @@
 // Exit codes: 0 ok, 1 audit failed / infeasible, 2 bad input or usage, 130 cancelled by Ctrl-C.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,6 +16,49 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+
+namespace {
+
+// Numeric options are checked as text first: CLI11 reads "-1" into a uint64_t as 2^64-1, takes
+// "010" as octal and lets "nan" through a Range (every comparison with NaN is false).
+bool decimal_chars(const std::string& s, bool fraction) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && !(fraction && std::strchr(".eE+-", c))) return false;
+  return true;
+}
+
+// A whole number 0..max written in decimal digits.
+CLI::Validator whole_number(unsigned long long max) {
+  const std::string expected = "a whole number 0.." + std::to_string(max);
+  return CLI::Validator(
+      [max, expected](std::string& s) -> std::string {
+        errno = 0;
+        const unsigned long long v = decimal_chars(s, false) ? std::strtoull(s.c_str(), nullptr, 10) : 0;
+        if (!decimal_chars(s, false) || errno == ERANGE || v > max) return "'" + s + "' is not " + expected;
+        s = std::to_string(v);  // "010" is ten, not CLI11's octal eight
+        return {};
+      },
+      "INT in [0 - " + std::to_string(max) + "]");
+}
+
+// A finite decimal number in [lo, hi].
+CLI::Validator finite_number(double lo, double hi) {
+  char range[64];
+  std::snprintf(range, sizeof range, "%g–%g", lo, hi);
+  const std::string expected = std::string("a finite number ") + range;
+  return CLI::Validator(
+      [lo, hi, expected](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = decimal_chars(s, true) ? std::strtod(s.c_str(), &end) : 0;
+        if (!decimal_chars(s, true) || end != s.c_str() + s.size() || !std::isfinite(v) || v < lo || v > hi)
+          return "'" + s + "' is not " + expected;
+        return {};
+      },
+      std::string("NUMBER in [") + range + "]");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"shift-optimizer — weekly driver rosters with the fewest drivers the rules allow"};
@@ -19,9 +68,9 @@ int main(int argc, char** argv) {
   so::cli::SolveArgs solve_args;
   auto* solve = app.add_subcommand("solve", "Solve a forecast and print a summary; write plan/roster files");
   solve->add_option("forecast", solve_args.forecast, "forecast file (CSV vertical/wide, JSON)")->required();
-  solve->add_option("--seed", solve_args.seed, "random seed (default 42)");
+  solve->add_option("--seed", solve_args.seed, "random seed (default 42)")->transform(whole_number(UINT64_MAX));
   solve->add_option("--time-limit", solve_args.time_limit, "wall-clock budget in seconds (1–600, default 30)")
-      ->check(CLI::Range(1.0, 600.0));
+      ->check(finite_number(1, 600));
   solve->add_option("--policy", solve_args.policy,
                     "rule policy: a JSON file, inline JSON, or a profile name (default, legacy-v2.0)");
   solve->add_option("--set", solve_args.overrides, "tunable or feature flag override KEY=VALUE (repeatable)");
@@ -46,9 +95,9 @@ int main(int argc, char** argv) {
   replan->add_option("--changes", replan_args.changes,
                      "the call list JSON {\"frozen_until\": {\"day\",\"time\"}, \"changes\": {…}}")->required();
   replan->add_option("--policy", replan_args.policy, "rule policy (file, inline JSON or profile name)");
-  replan->add_option("--seed", replan_args.seed, "random seed (default 42)");
+  replan->add_option("--seed", replan_args.seed, "random seed (default 42)")->transform(whole_number(UINT64_MAX));
   replan->add_option("--time-limit", replan_args.time_limit, "wall-clock budget in seconds (1–600, default 30)")
-      ->check(CLI::Range(1.0, 600.0));
+      ->check(finite_number(1, 600));
   replan->add_option("--out", replan_args.out, "write the new plan JSON (with its \"changes\") here");
   replan->add_option("--roster", replan_args.roster, "write the roster matrix CSV here");
   replan->add_option("--tours-csv", replan_args.tours_csv, "write the per-tour CSV here");
@@ -62,7 +111,7 @@ int main(int argc, char** argv) {
   diagnose->add_option("--drivers", diagnose_args.drivers, "the driver pool, CSV or JSON")->required();
   diagnose->add_option("--policy", diagnose_args.policy, "rule policy (file, inline JSON or profile name)");
   diagnose->add_option("--top", diagnose_args.top, "tours shown, fewest eligible drivers first (default 20)")
-      ->check(CLI::Range(0, 1000000));
+      ->transform(whole_number(1000000));
   diagnose->add_flag("--json", diagnose_args.json, "print the diagnostics JSON (as POST /api/v1/diagnostics) instead");
 
   so::cli::ValidateArgs validate_args;
@@ -82,7 +131,7 @@ int main(int argc, char** argv) {
   so::cli::ServeArgs serve_args;
   auto* serve = app.add_subcommand("serve", "Run the HTTP service (environment: HOST, PORT, DATA_DIR, …)");
   serve->add_option("--host", serve_args.host, "listen address (default $HOST or 0.0.0.0)");
-  serve->add_option("--port", serve_args.port, "listen port (default $PORT or 8000)")->check(CLI::Range(0, 65535));
+  serve->add_option("--port", serve_args.port, "listen port (default $PORT or 8000)")->transform(whole_number(65535));
   serve->add_option("--data-dir", serve_args.data_dir, "run store folder (default $DATA_DIR or ./data)");
 
   try {

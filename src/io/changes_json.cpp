@@ -5,6 +5,7 @@
 
 #include "io/drivers.hpp"
 #include "io/forecast.hpp"
+#include "io/json_input.hpp"
 #include "io/text_input.hpp"
 
 namespace so {
@@ -21,12 +22,15 @@ json extend(const json& prefix, const json& key) {
 
 std::string shown(const json& v) { return printable_value(v.is_string() ? v.get<std::string>() : v.dump()); }
 
+// An id: a non-empty string without control characters, or an integer.
 std::optional<std::string> id_of(const json& v) {
-  if (v.is_string() && !v.get<std::string>().empty()) return v.get<std::string>();
+  if (v.is_string() && !v.get<std::string>().empty() && !text_defect(v.get<std::string>()))
+    return v.get<std::string>();
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
   return std::nullopt;
 }
 
+constexpr const char* kIdText = "an id: a non-empty string without control characters, or an integer";
 constexpr const char* kWeekTime = "{\"day\": \"Mon\"…\"Sun\", \"time\": \"HH:MM\"}";
 
 }  // namespace
@@ -88,6 +92,8 @@ ReplanBody replan_body_from_json(const json& body, std::vector<JsonProblem>& pro
       DriverUnavailable u;
       bool ok = true;
       if (auto id = item.contains("driver_id") ? id_of(item["driver_id"]) : std::nullopt) u.driver_id = *id;
+      else if (item.contains("driver_id"))
+        ok = false, problem(extend(iloc, "driver_id"), "bad driver id '" + shown(item["driver_id"]) + "' (expected " + kIdText + ")", "value_error.id");
       else ok = false, problem(extend(iloc, "driver_id"), "field required (a driver id)", "value_error.missing");
       for (const char* end : {"from", "to"}) {
         std::optional<Minutes> m = item.contains(end) ? week_time_from_json(item[end]) : std::nullopt;
@@ -107,7 +113,7 @@ ReplanBody replan_body_from_json(const json& body, std::vector<JsonProblem>& pro
   if (const json* a = list("tours_cancelled"))
     for (size_t i = 0; i < a->size(); ++i) {
       if (auto id = id_of((*a)[i])) out.changes.tours_cancelled.push_back(*id);
-      else problem(extend(extend(cloc, "tours_cancelled"), static_cast<int>(i)), "bad tour id '" + shown((*a)[i]) + "' (expected a tour id)", "type_error.str");
+      else problem(extend(extend(cloc, "tours_cancelled"), static_cast<int>(i)), "bad tour id '" + shown((*a)[i]) + "' (expected " + kIdText + ")", "type_error.str");
     }
   if (const json* a = list("tours_added")) {
     std::string semantic;
@@ -125,6 +131,8 @@ ReplanBody replan_body_from_json(const json& body, std::vector<JsonProblem>& pro
       TourChange c;
       bool ok = true;
       if (auto id = item.contains("id") ? id_of(item["id"]) : std::nullopt) c.id = *id;
+      else if (item.contains("id"))
+        ok = false, problem(extend(iloc, "id"), "bad tour id '" + shown(item["id"]) + "' (expected " + kIdText + ")", "value_error.id");
       else ok = false, problem(extend(iloc, "id"), "field required (the id of the tour to change)", "value_error.missing");
       if (item.contains("day")) {
         std::optional<int> d = item["day"].is_string() ? parse_day(item["day"].get<std::string>()) : std::nullopt;
@@ -149,15 +157,16 @@ ReplanBody replan_body_from_json(const json& body, std::vector<JsonProblem>& pro
   return out;
 }
 
-ReplanBody read_changes_file(const std::string& path) {
-  const std::string content = read_input_file(path, "a changes JSON file");
-  check_json_depth(content, path);
-  json doc = json::parse(content, nullptr, false);
-  if (doc.is_discarded()) throw InputError::whole(path, "not valid JSON", {}, "{\"frozen_until\": …, \"changes\": {…}}");
+ReplanBody parse_changes(std::string_view content, const std::string& source) {
+  const json doc = parse_json_input(content, source);
   std::vector<JsonProblem> problems;
   ReplanBody out = replan_body_from_json(doc, problems, json::array());
-  if (!problems.empty()) throw InputError::at_path(path, json_path_string(problems.front().loc), problems.front().msg);
+  if (!problems.empty()) throw InputError::at_path(source, json_path_string(problems.front().loc), problems.front().msg);
   return out;
+}
+
+ReplanBody read_changes_file(const std::string& path) {
+  return parse_changes(read_input_file(path, "a changes JSON file"), path);
 }
 
 }  // namespace so

@@ -10,6 +10,7 @@
 // Every list is optional; an unknown key inside "changes" is an error (a misspelt change must
 // never be ignored silently). Semantic checks (unknown ids, frozen tours) are apply_changes'.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,7 @@ ReplanBody replan_body_from_json(const nlohmann::json& body, std::vector<JsonPro
                                  const nlohmann::json& loc_prefix = nlohmann::json::array({"body"}));
 
 // The CLI's CHANGES.json: throws InputError naming the file, the JSON path and the value.
+ReplanBody parse_changes(std::string_view content, const std::string& source);
 ReplanBody read_changes_file(const std::string& path);
 
 // {"day": "Wed", "time": "06:00"} -> week-linear minutes; nullopt when malformed.

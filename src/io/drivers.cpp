@@ -11,6 +11,7 @@
 
 #include "core/time.hpp"
 #include "io/forecast.hpp"
+#include "io/json_input.hpp"
 #include "io/text_input.hpp"
 
 namespace so {
@@ -181,6 +182,15 @@ std::optional<std::string> id_value(const json& v) {
   return std::nullopt;
 }
 
+// A control character (or invalid UTF-8) in an id, name or qualification is an issue at `loc`
+// (true when found).
+bool control_issue(const std::string& text, const json& loc, const char* what, std::vector<Issue>& issues) {
+  const auto bad = text_defect(text);
+  if (!bad) return false;
+  issues.push_back({loc, bad->type, std::string(bad->problem) + " in " + what, printable_value(text), kExpectPrintable});
+  return true;
+}
+
 std::optional<double> number_value(const json& v) {
   if (v.is_number()) return v.get<double>();
   return std::nullopt;
@@ -218,15 +228,18 @@ std::optional<Driver> driver_from_item(const json& item, const json& iloc, std::
   const char* key = nullptr;
 
   if (const json* v = field(item, {"id", "driver_id"}, key)) {
-    if (auto id = id_value(*v)) d.id = *id;  // an empty id is a semantic problem (check_drivers)
-    else issue(extend(iloc, key), "type_error.str", "driver id is not a string", value_text(*v), kExpectId);
+    if (auto id = id_value(*v)) {
+      if (!control_issue(*id, extend(iloc, key), "driver id", issues)) d.id = *id;  // empty: check_drivers (semantic)
+    } else {
+      issue(extend(iloc, key), "type_error.str", "driver id is not a string", value_text(*v), kExpectId);
+    }
   } else {
     issue(extend(iloc, "id"), "value_error.missing", "field required", {}, kExpectId);
   }
 
   if (const json* v = field(item, {"name"}, key)) {
-    if (v->is_string()) d.name = v->get<std::string>();
-    else issue(extend(iloc, key), "type_error.str", "name is not a string", value_text(*v), "a string");
+    if (!v->is_string()) issue(extend(iloc, key), "type_error.str", "name is not a string", value_text(*v), "a string");
+    else if (!control_issue(v->get<std::string>(), extend(iloc, key), "name", issues)) d.name = v->get<std::string>();
   }
 
   if (const json* v = field(item, {"qualifications"}, key)) {
@@ -239,7 +252,8 @@ std::optional<Driver> driver_from_item(const json& item, const json& iloc, std::
         if (!q.is_string()) issue(extend(loc, k), "type_error.str", "qualification is not a string", value_text(q), "a string");
         else if (trim(q.get<std::string>()).empty())
           issue(extend(loc, k), "value_error.any_str.min_length", "empty qualification", {}, "a non-empty string");
-        else d.qualifications.emplace_back(trim(q.get<std::string>()));
+        else if (!control_issue(q.get<std::string>(), extend(loc, k), "qualification", issues))
+          d.qualifications.emplace_back(trim(q.get<std::string>()));
       }
     }
   }
@@ -423,8 +437,9 @@ std::vector<Lock> locks_from(const json& arr, const json& prefix, std::vector<Is
     Lock lock;
     const char* key = nullptr;
     if (const json* v = field(item, {"driver_id", "driver"}, key)) {
-      if (auto id = id_value(*v)) lock.driver_id = *id;
-      else issues.push_back({extend(iloc, key), "type_error.str", "driver id is not a string", value_text(*v), kExpectId});
+      if (auto id = id_value(*v)) {
+        if (!control_issue(*id, extend(iloc, key), "driver id", issues)) lock.driver_id = *id;
+      } else issues.push_back({extend(iloc, key), "type_error.str", "driver id is not a string", value_text(*v), kExpectId});
     } else {
       issues.push_back({extend(iloc, "driver_id"), "value_error.missing", "field required", {}, kExpectId});
     }
@@ -434,8 +449,9 @@ std::vector<Lock> locks_from(const json& arr, const json& prefix, std::vector<Is
         issues.push_back({loc, "type_error.list", "value is not a valid list", value_text(*v), "a list of tour ids"});
       } else {
         for (size_t k = 0; k < v->size(); ++k) {
-          if (auto id = id_value((*v)[k])) lock.tour_ids.push_back(*id);
-          else issues.push_back({extend(loc, k), "type_error.str", "tour id is not a string", value_text((*v)[k]), kExpectTourId});
+          if (auto id = id_value((*v)[k])) {
+            if (!control_issue(*id, extend(loc, k), "tour id", issues)) lock.tour_ids.push_back(*id);
+          } else issues.push_back({extend(loc, k), "type_error.str", "tour id is not a string", value_text((*v)[k]), kExpectTourId});
         }
       }
     } else {
@@ -636,17 +652,13 @@ void check_text(std::string_view content, std::string_view source) {
   if (static_cast<long long>(content.size()) > kMaxForecastBytes)
     throw InputError::whole(std::string(source), "file too large", std::to_string(content.size()) + " bytes",
                             "at most " + std::to_string(kMaxForecastBytes) + " bytes");
+  refuse_spreadsheet(content, std::string(source));
   if (content.find('\0') != std::string_view::npos)
     throw InputError::whole(std::string(source), "binary data (NUL byte)", {}, "a UTF-8 text file (CSV or JSON)");
 }
 
 json parse_json_text(std::string_view content, std::string_view source) {
-  check_json_depth(content, std::string(source));
-  try {
-    return json::parse(content);
-  } catch (const json::parse_error& e) {
-    throw InputError::whole(std::string(source), "not valid JSON", printable_value(e.what(), 200));
-  }
+  return parse_json_input(content, std::string(source));
 }
 
 bool looks_like_json(std::string_view content) {
@@ -822,6 +834,7 @@ std::vector<Driver> parse_drivers_csv(std::string_view content, const std::strin
       if (!cols[c]) continue;
       const std::string& cell = cells[c];
       if (cell.empty()) continue;  // empty cell = not set
+      if (auto bad = text_defect(cell)) fail(header[c].c_str(), bad->problem, cell, kExpectPrintable);
       auto hours = [&](const char* column, bool allow_zero, std::optional<Minutes>& target) {
         auto v = csv_number(cell);
         if (!v) fail(column, "not a number", cell, allow_zero ? kExpectMinHours : kExpectHours);
@@ -971,27 +984,37 @@ DriverInput read_driver_input_file(const std::string& path) {
 
 std::vector<Driver> read_drivers_file(const std::string& path) { return read_driver_input_file(path).drivers; }
 
-std::vector<Lock> read_locks_file(const std::string& path) {
-  const std::string content = read_file(path, "a locks JSON file");
-  json doc = parse_json_text(strip_bom(content), path);
+std::vector<Lock> parse_locks(std::string_view content, std::string_view source_name) {
+  const std::string source(source_name);
+  check_text(content, source);
+  json doc = parse_json_text(content, source);
   std::vector<Issue> issues;
   std::vector<Lock> out;
   if (doc.is_array()) out = locks_from(doc, json::array(), issues);
   else if (doc.is_object() && doc.contains("locks")) out = locks_from(doc["locks"], json::array({"locks"}), issues);
   else
-    throw InputError::whole(path, "not a locks file", printable_value(doc.dump(), 60),
+    throw InputError::whole(source, "not a locks file", printable_value(doc.dump(), 60),
                             "a JSON array [{\"driver_id\",\"tour_ids\"}] or {\"locks\":[…]}");
-  if (!issues.empty()) throw_issue(path, issues.front());
+  if (!issues.empty()) throw_issue(source, issues.front());
+  return out;
+}
+
+std::vector<Lock> read_locks_file(const std::string& path) {
+  return parse_locks(read_file(path, "a locks JSON file"), path);
+}
+
+std::vector<PreviousAssignment> parse_previous(std::string_view content, std::string_view source_name) {
+  const std::string source(source_name);
+  check_text(content, source);
+  json doc = parse_json_text(content, source);
+  std::vector<Issue> issues;
+  auto out = previous_from(doc, json::array(), issues);
+  if (!issues.empty()) throw_issue(source, issues.front());
   return out;
 }
 
 std::vector<PreviousAssignment> read_previous_file(const std::string& path) {
-  const std::string content = read_file(path, "a plan JSON file");
-  json doc = parse_json_text(strip_bom(content), path);
-  std::vector<Issue> issues;
-  auto out = previous_from(doc, json::array(), issues);
-  if (!issues.empty()) throw_issue(path, issues.front());
-  return out;
+  return parse_previous(read_file(path, "a plan JSON file"), path);
 }
 
 json driver_to_json(const Driver& d) {

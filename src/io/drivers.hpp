@@ -52,8 +52,10 @@ std::vector<PreviousAssignment> previous_from_json(const nlohmann::json& previou
 // A .json file may hold a bare array or {"drivers":[…]} (then also "locks" / "previous_plan").
 std::vector<Driver> parse_drivers(std::string_view content, std::string_view source_name);
 std::vector<Driver> read_drivers_file(const std::string& path);
-std::vector<Lock> read_locks_file(const std::string& path);                    // JSON array or {"locks":[…]}
-std::vector<PreviousAssignment> read_previous_file(const std::string& path);   // a plan JSON
+std::vector<Lock> parse_locks(std::string_view content, std::string_view source_name);  // JSON array or {"locks":[…]}
+std::vector<Lock> read_locks_file(const std::string& path);
+std::vector<PreviousAssignment> parse_previous(std::string_view content, std::string_view source_name);  // a plan JSON
+std::vector<PreviousAssignment> read_previous_file(const std::string& path);
 
 // Everything a drivers file may carry (a .json `{"drivers","locks","previous_plan"}`; CSV: drivers
 // only). has_locks / has_previous tell whether the file named them. Errors as parse_drivers.

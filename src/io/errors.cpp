@@ -1,5 +1,7 @@
 #include "io/errors.hpp"
 
+#include <utility>
+
 namespace so {
 
 namespace {
@@ -65,19 +67,30 @@ std::string printable_value(std::string_view raw, size_t max_chars) {
   return out;
 }
 
+std::optional<TextDefect> text_defect(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return TextDefect{"control character", "value_error.str.control"};
+    const size_t n = utf8_length(text, i);
+    if (n == 0) return TextDefect{"invalid UTF-8", "value_error.str.utf8"};
+    i += n;
+  }
+  return std::nullopt;
+}
+
 std::string json_path_string(const nlohmann::json& loc) {
   std::string out;
   bool first = true;
   for (const auto& part : loc) {
+    const bool leading = std::exchange(first, false);
     if (part.is_number_integer()) {
       out.append("[").append(std::to_string(part.get<long long>())).append("]");
     } else {
       std::string key = part.is_string() ? part.get<std::string>() : part.dump();
-      if (first && key == "body") continue;  // FastAPI's request-body prefix carries no information here
+      if (leading && key == "body") continue;  // FastAPI's request-body prefix carries no information here
       if (!out.empty()) out += ".";
       out += key;
     }
-    first = false;
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // Input errors of the parsers (domain.md §11: "a malformed line is an error that names the line
 // number and what is wrong; nothing is guessed") and the FastAPI-shaped schema problems of the
 // HTTP layer (api.md §1).
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -53,6 +54,16 @@ struct JsonProblem {
 
   nlohmann::json to_json() const { return {{"loc", loc}, {"msg", msg}, {"type", type}}; }
 };
+
+// Ids, names, qualifications and locations end up in JSON, CSV, XLSX, logs and terminals: a
+// control character (C0 or DEL: a NUL from JSON "\u0000", an escape sequence) does harm there, and
+// bytes that are not UTF-8 (a Latin-1 CSV export) cannot even be written as JSON. nullopt: fine.
+struct TextDefect {
+  const char* problem;  // "control character" | "invalid UTF-8"
+  const char* type;     // value_error.str.control | value_error.str.utf8
+};
+std::optional<TextDefect> text_defect(std::string_view text);
+inline constexpr const char* kExpectPrintable = "printable UTF-8 text without control characters";
 
 // loc ["body","tours",3,"start_time"] -> "tours[3].start_time" (the leading "body" dropped).
 std::string json_path_string(const nlohmann::json& loc);

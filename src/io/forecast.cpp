@@ -6,10 +6,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
 #include "core/time.hpp"
+#include "io/json_input.hpp"
 #include "io/text_input.hpp"
 
 namespace so {
@@ -418,7 +420,8 @@ Forecast parse_comma_csv(std::string_view text, const std::string& source, int h
   auto err = [&](int line, std::string problem, std::string_view value, std::string expected) {
     return InputError::at_line(source, line, std::move(problem), printable_value(value), std::move(expected));
   };
-  std::map<std::string, int> id_line;
+  std::map<std::string, int> id_line;        // ids as written -> line
+  std::map<std::string, int> expanded_line;  // X-1 … X-N of rows with a count -> line
   long long total = 0;
   LineReader lr(text, source);
   std::string_view line;
@@ -481,6 +484,10 @@ Forecast parse_comma_csv(std::string_view text, const std::string& source, int h
     total += count;
     if (total > kMaxForecastTours)
       throw err(n, "too many tours", std::to_string(total) + " so far", "at most " + std::to_string(kMaxForecastTours));
+    for (int c : {col.id, col.location, col.quals})
+      if (auto bad = c >= 0 ? text_defect(cell(c)) : std::nullopt)
+        throw err(n, std::string(bad->problem) + " in column '" + header[static_cast<size_t>(c)] + "'", cell(c),
+                  kExpectPrintable);
     std::string location(cell(col.location));
     auto quals = col.quals >= 0 ? split_list(cell(col.quals)) : std::vector<std::string>{};
     std::string base_id;
@@ -488,12 +495,20 @@ Forecast parse_comma_csv(std::string_view text, const std::string& source, int h
       base_id = need(col.id);
       auto [it, fresh] = id_line.emplace(base_id, n);
       if (!fresh) throw err(n, "duplicate tour id", base_id, "unique ids (first at line " + std::to_string(it->second) + ")");
+      if (auto e = expanded_line.find(base_id); e != expanded_line.end())
+        throw err(n, "duplicate tour id", base_id, "unique ids (a count on line " + std::to_string(e->second) + " made it)");
     }
     ++rows;
     for (long long k = 1; k <= count; ++k) {
       std::string id = col.id < 0 ? pad_id(static_cast<long long>(f.tours.size()) + 1)
                        : count == 1 ? base_id
                                     : base_id + "-" + std::to_string(k);
+      // A count's X-1 … X-N may meet an id written out on another row (found by fuzz_forecast).
+      if (col.id >= 0 && count > 1)
+        if (auto [it, fresh] = expanded_line.emplace(id, n); !fresh || id_line.count(id))
+          throw err(n, "duplicate tour id", id,
+                    "unique ids (" + id + " from count " + std::to_string(count) + " of '" + base_id + "' is also on line " +
+                        std::to_string(fresh ? id_line.at(id) : it->second) + ")");
       Tour t = make_tour(std::move(id), day, start, end % kMinutesPerDay, location, quals);
       t.end = end;  // the exact end (the canonical CSV may state a full 24 h tour)
       f.tours.push_back(std::move(t));
@@ -584,6 +599,8 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
       if (v->is_string()) {
         id = v->get<std::string>();
         if (id.empty()) issue(key, "value_error.any_str.min_length", "empty tour id", {}, "a non-empty id");
+        else if (auto bad = text_defect(id))
+          issue(key, bad->type, std::string(bad->problem) + " in tour id", printable_value(id), kExpectPrintable);
       } else if (v->is_number_integer()) {
         id = v->dump();
       } else {
@@ -630,8 +647,10 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
 
     std::string location;
     if (const json* v = field({"location"}, key)) {
-      if (v->is_string()) location = v->get<std::string>();
-      else issue(key, "type_error.str", "location is not a string", json_value_text(*v), "a string");
+      if (!v->is_string()) issue(key, "type_error.str", "location is not a string", json_value_text(*v), "a string");
+      else if (auto bad = text_defect(v->get<std::string>()))
+        issue(key, bad->type, std::string(bad->problem) + " in location", json_value_text(*v), kExpectPrintable);
+      else location = v->get<std::string>();
     }
 
     std::vector<std::string> quals;
@@ -641,7 +660,10 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
       } else {
         for (size_t k = 0; k < v->size(); ++k) {
           const json& q = (*v)[k];
-          if (q.is_string()) quals.push_back(q.get<std::string>());
+          if (auto bad = q.is_string() ? text_defect(q.get<std::string>()) : std::nullopt)
+            issues.push_back({extend(extend(iloc, key), static_cast<long long>(k)), bad->type,
+                              std::string(bad->problem) + " in qualification", json_value_text(q), kExpectPrintable});
+          else if (q.is_string()) quals.push_back(q.get<std::string>());
           else
             issues.push_back({extend(extend(iloc, key), static_cast<long long>(k)), "type_error.str",
                               "qualification is not a string", json_value_text(q), "a string"});
@@ -693,17 +715,8 @@ Converted convert_tours(const json& arr, const json& prefix, std::vector<ItemIss
 }
 
 Forecast parse_json_forecast(std::string_view text, const std::string& source) {
-  check_json_depth(text, source);
-  json j;
-  try {
-    j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    auto cut = what.find("] ");
-    if (cut != std::string::npos) what = what.substr(cut + 2);
-    throw InputError::at_line(source, line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0), "invalid JSON",
-                              printable_value(what, 200), "valid JSON");
-  }
+  // No size cap here: files are capped by read_input_file, request bodies by MAX_BODY_BYTES.
+  json j = parse_json_input(text, source, std::numeric_limits<size_t>::max());
   Forecast f;
   json prefix = json::array();
   const json* arr = nullptr;
@@ -758,6 +771,7 @@ Forecast parse_forecast(std::string_view content, std::string_view source_name) 
   std::string source(source_name);
   if (content.size() >= 2 && (content.substr(0, 2) == "\xFF\xFE" || content.substr(0, 2) == "\xFE\xFF"))
     throw InputError::whole(source, "UTF-16 encoded file", {}, "UTF-8 text (save as CSV UTF-8)");
+  refuse_spreadsheet(content, source);
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
   if (const void* nul = std::memchr(content.data(), '\0', content.size())) {
     size_t off = static_cast<size_t>(static_cast<const char*>(nul) - content.data());

@@ -299,8 +299,12 @@ Plan plan_from_json(const json& root, const std::vector<Tour>& tours, std::strin
     Roster ro;
     const json& did = member(d, "driver_id", source, dpath, &json::is_string, "a driver id string");
     ro.driver_id = did.get<std::string>();
+    if (auto bad = text_defect(ro.driver_id))
+      fail(source, dpath + ".driver_id", std::string(bad->problem) + " in driver id", &did, kExpectPrintable);
     if (auto nm = d.find("name"); nm != d.end() && !nm->is_null()) {
       if (!nm->is_string()) fail(source, dpath + ".name", "wrong type", &*nm, "a driver name string");
+      if (auto bad = text_defect(nm->get<std::string>()))
+        fail(source, dpath + ".name", std::string(bad->problem) + " in name", &*nm, kExpectPrintable);
       ro.driver_name = nm->get<std::string>();
     }
     if (!driver_ids.insert(ro.driver_id).second)

@@ -3,8 +3,8 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "io/json_input.hpp"
 
 namespace so {
 
@@ -93,32 +93,24 @@ Policy policy_from_json(const json& obj, Policy base) {
                           "rule names of domain.md §4–§5 within their bounds");
 }
 
+Policy parse_policy_text(std::string_view text, const std::string& source) {
+  const json j = parse_json_input(text, source);
+  try {
+    return policy_from_json(j);
+  } catch (const InputError& e) {
+    throw InputError::whole(source, e.problem, e.value, e.expected);
+  }
+}
+
 Policy load_policy_argument(const std::string& arg) {
   std::string s = arg;
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  auto parse_text = [](const std::string& text, const std::string& source) {
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) throw InputError::whole(source, "invalid JSON", {}, "a JSON object of rule names to values");
-    try {
-      return policy_from_json(j);
-    } catch (const InputError& e) {
-      throw InputError::whole(source, e.problem, e.value, e.expected);
-    }
-  };
-  if (!s.empty() && s.front() == '{') return parse_text(s, "policy");
+  if (!s.empty() && s.front() == '{') return parse_policy_text(s, "--policy");
   if (auto p = policy_profile(s)) return *p;
   std::error_code ec;
-  if (!s.empty() && std::filesystem::is_regular_file(s, ec)) {
-    if (std::filesystem::file_size(s, ec) > 1024 * 1024)
-      throw InputError::whole(s, "policy file too large", {}, "at most 1 MiB");
-    std::ifstream in(s, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    std::string text = buf.str();
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-    return parse_text(text, s);
-  }
+  if (!s.empty() && std::filesystem::is_regular_file(s, ec))
+    return parse_policy_text(read_input_file(s, "a policy JSON file"), s);
   throw InputError::whole("policy", "policy argument is neither JSON, a profile name nor a readable file", arg,
                           "inline JSON {...}, one of: " + join(policy_profile_names(), ", ") + ", or a JSON file path");
 }

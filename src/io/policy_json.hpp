@@ -2,6 +2,7 @@
 // The rule policy as JSON (domain.md §4–§5, api.md §3 "policy", §5 constraints / config-schema).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,10 @@ std::optional<Policy> policy_from_json_checked(const nlohmann::json& obj, std::v
 
 // The same, throwing an InputError (source "policy") whose message lists every problem.
 Policy policy_from_json(const nlohmann::json& obj, Policy base = {});
+
+// Policy JSON text (inline or a file's content) from `source`: InputError naming the source, the
+// line (JSON errors) or every rule problem.
+Policy parse_policy_text(std::string_view text, const std::string& source);
 
 // A command-line --policy argument: inline JSON text (starts with '{'), a bare profile name
 // ("default", "legacy-v2.0"), or a path to a JSON file holding such an object.

@@ -39,24 +39,12 @@ std::string read_input_file(const std::string& path, const std::string& what) {
   return content;
 }
 
-void check_json_depth(std::string_view text, const std::string& source) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxInputJsonDepth)
-        throw InputError::at_line(source, line_of_offset(text, i), "JSON nested too deeply", {},
-                                  "at most " + std::to_string(kMaxInputJsonDepth) + " levels");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
+void refuse_spreadsheet(std::string_view content, const std::string& source) {
+  const bool xlsx = content.substr(0, 4) == std::string_view("PK\x03\x04", 4);
+  const bool xls = content.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+  if (xlsx || xls)  // at line 1, as the NUL-byte error it replaces (HTTP 422, not 400)
+    throw InputError::at_line(source, 1, std::string("looks like an Excel file (") + (xlsx ? "XLSX" : "XLS") + "), not text", {},
+                            "a CSV or JSON file: in Excel use File > Save As > CSV UTF-8 and upload that");
 }
 
 }  // namespace so

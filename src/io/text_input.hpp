@@ -1,13 +1,13 @@
 #pragma once
 // Bounded, checked reading of input text, shared by every reader (forecasts, driver pools, locks,
-// plans): one size limit, one JSON nesting guard, errors naming the file and line.
+// plans, policies, changes): one size limit, errors naming the file and line. JSON text goes on to
+// io/json_input (the nesting limit).
 #include <string>
 #include <string_view>
 
 namespace so {
 
 inline constexpr long long kMaxInputBytes = 16LL * 1024 * 1024;
-inline constexpr int kMaxInputJsonDepth = 64;
 
 // 1-based line of a byte offset.
 int line_of_offset(std::string_view text, size_t offset);
@@ -17,8 +17,8 @@ int line_of_offset(std::string_view text, size_t offset);
 // expected file in errors ("a readable forecast file"). Throws InputError naming the path.
 std::string read_input_file(const std::string& path, const std::string& what);
 
-// Throws InputError at the line where JSON text nests deeper than kMaxInputJsonDepth (a cheap
-// pre-scan so a hostile file never reaches the recursive parser).
-void check_json_depth(std::string_view text, const std::string& source);
+// Throws InputError when the content is an Excel workbook (XLSX is a zip: "PK\x03\x04"; old XLS
+// an OLE2 file) — people upload the spreadsheet they keep the forecast in; tell them to save it as CSV.
+void refuse_spreadsheet(std::string_view content, const std::string& source);
 
 }  // namespace so

@@ -297,7 +297,7 @@ void write_tour_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
 // A re-plan's call list (dispatch.md §2): one row per affected driver.
 void write_changes_sheet(lxw_workbook* wb, const Formats& f, const json& changes) {
   SheetWriter w(workbook_add_worksheet(wb, "\xC3\x84nderungen"), 4);
-  w.header({"Fahrer", "Name", "Neu \xC3\xBCbernommen", "Abgegeben"}, f.header);
+  w.header({"Fahrer", "Name", "Neu \xC3\xBC" "bernommen", "Abgegeben"}, f.header);
   auto ids = [](const json& list) {
     std::string out;
     for (const json& t : list) out += (out.empty() ? "" : ", ") + (t.is_string() ? t.get<std::string>() : t.dump());

@@ -11,6 +11,7 @@
 #include "io/drivers.hpp"
 #include "io/errors.hpp"
 #include "io/forecast.hpp"
+#include "io/json_input.hpp"
 #include "io/plan_json.hpp"
 #include "io/policy_json.hpp"
 #include "service/util.hpp"
@@ -39,40 +40,28 @@ BodyKind body_kind(const std::string& content_type) {
   return BodyKind::Unsupported;
 }
 
-std::optional<size_t> json_too_deep(const std::string& text, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
-
 std::optional<HttpError> parse_json_body(const std::string& body, json& out) {
-  if (auto at = json_too_deep(body)) {
-    return validation_error(json::array({{{"loc", json::array({"body", *at})},
-                                          {"msg", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                                      " levels (at byte " + std::to_string(*at) + ")"},
-                                          {"type", "value_error.json_too_deep"}}}));
-  }
   try {
-    out = json::parse(body);
-  } catch (const json::parse_error& e) {
-    return validation_error(json::array({{{"loc", json::array({"body", e.byte})},
-                                          {"msg", std::string("JSON decode error: ") + e.what()},
-                                          {"type", "json_invalid"}}}));
+    out = parse_json_input(body, "request body", std::numeric_limits<size_t>::max());  // MAX_BODY_BYTES bounds it
+  } catch (const JsonInputError& e) {
+    using Kind = JsonInputError::Kind;
+    json loc = json::array({"body"});
+    std::string msg, type;
+    if (e.kind == Kind::NumberOverflow) {  // names the field: loc ["body","seed"]
+      for (const auto& part : e.loc) loc.push_back(part);
+      msg = (e.path.empty() ? std::string() : e.path + ": ") + e.problem + " '" + e.value + "' (expected " + e.expected + ")";
+      type = "value_error.number.overflow";
+    } else if (e.kind == Kind::TooDeep) {
+      loc.push_back(e.byte);
+      msg = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (at byte " + std::to_string(e.byte) +
+            ", line " + std::to_string(e.line) + ")";
+      type = "value_error.json_too_deep";
+    } else {
+      loc.push_back(e.byte);
+      msg = "JSON decode error: " + e.value;  // nlohmann's text names line and column
+      type = "json_invalid";
+    }
+    return validation_error(json::array({{{"loc", loc}, {"msg", msg}, {"type", type}}}));
   }
   return std::nullopt;
 }

@@ -10,12 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/json_input.hpp"
 #include "solver/config.hpp"
 #include "solver/solve.hpp"
 
 namespace so {
-
-inline constexpr int kMaxJsonDepth = 64;
 
 // An HTTP error answer: status, JSON body ({"detail": …}) and extra headers.
 struct HttpError {
@@ -33,11 +32,9 @@ std::string media_type(const std::string& content_type);
 enum class BodyKind { Json, Csv, Unsupported };
 BodyKind body_kind(const std::string& content_type);  // no Content-Type at all counts as JSON
 
-// Byte offset of the first place where JSON text nests deeper than max_depth (arrays and objects,
-// strings skipped), or nullopt. Cheap pre-scan so a hostile body never reaches the parser.
-std::optional<size_t> json_too_deep(const std::string& text, int max_depth = kMaxJsonDepth);
-
-// Parses a JSON body with the depth limit; on failure returns the 422 error.
+// Parses a JSON body with io/json_input (nesting limit kMaxJsonDepth); on failure returns the 422
+// error: json_invalid or value_error.json_too_deep at ["body", byte], value_error.number.overflow
+// at the field (["body", "seed"]).
 std::optional<HttpError> parse_json_body(const std::string& body, nlohmann::json& out);
 
 struct ParsedSolve {

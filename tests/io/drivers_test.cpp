@@ -369,7 +369,7 @@ TEST(DriversFile, JsonErrorsNameTheJsonPath) {
             "pool.json: [0].contract: unknown contract 'x' (expected FTE or PT)");
   EXPECT_NE(error_of(R"({"drivers":[{"id":"D1"}],"locks":[{"driver_id":"D1"}]})", "pool.json").find("pool.json: locks[0].tour_ids: field required"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"drivers":[)", "pool.json").find("pool.json: not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(R"({"drivers":[)", "pool.json").find("pool.json:1: invalid JSON"), std::string::npos);
   EXPECT_NE(error_of(R"({"pool":[]})", "pool.json").find("pool.json: not a drivers file"), std::string::npos);
   EXPECT_NE(error_of(std::string(100, '[') + std::string(100, ']'), "pool.json").find("nested too deeply"), std::string::npos);
 }

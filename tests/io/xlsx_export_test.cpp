@@ -468,6 +468,9 @@ TEST(XlsxExport, LockedToursAndReplanChanges) {
     }
   EXPECT_EQ(locked_rows, 1);
   const auto changes = wb.sheet(4);
+  // "\xC3\xBCbernommen" was one hex escape \xBCbe (gcc truncated it, clang refused it): the header was garbled.
+  EXPECT_EQ(text(changes, "A1") + ";" + text(changes, "B1") + ";" + text(changes, "C1") + ";" + text(changes, "D1"),
+            "Fahrer;Name;Neu \xC3\xBC" "bernommen;Abgegeben");
   EXPECT_EQ(text(changes, "A2") + ";" + text(changes, "B2") + ";" + text(changes, "C2"), "D001;Anna;T0006");
   EXPECT_EQ(text(changes, "A3") + ";" + text(changes, "D3"), "D002;T0006, T0005");
   EXPECT_FALSE(changes.count("D2"));  // nothing lost: an empty cell

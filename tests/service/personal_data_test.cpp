@@ -266,6 +266,27 @@ TEST(PersonalDataApi, TheStartUpSweepDeletesRunsOlderThanRetentionDays) {
   EXPECT_EQ(store_bytes(dir.path()).find("Altdaten"), std::string::npos);
 }
 
+TEST(PersonalDataApi, APublishedPlanIsDeletedOnlyWithForce) {
+  test::TempDir dir;
+  {
+    SqliteRunStore s(dir.str(), 100);
+    add_finished(s, "pub", "2020-01-01T00:00:00.000Z");
+    s.publish("pub", "2020-01-06", "", "2020-01-01T00:00:01.000Z");
+  }
+  test::LiveService svc({}, {}, dir.str());  // default retention: 90 days, the published plan stays
+  auto c = svc.client();
+  auto refused = c.Delete("/api/v1/runs/pub");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 409);
+  EXPECT_NE(refused->body.find("published plan of week 2020-01-06"), std::string::npos) << refused->body;
+  EXPECT_NE(refused->body.find("force=true"), std::string::npos) << refused->body;
+  EXPECT_EQ(c.Get("/api/v1/runs/pub")->status, 200);
+  auto forced = c.Delete("/api/v1/runs/pub?force=true");
+  ASSERT_TRUE(forced);
+  EXPECT_EQ(forced->status, 204);
+  EXPECT_EQ(c.Get("/api/v1/runs/pub")->status, 404);
+}
+
 TEST(PersonalDataCli, RunsDeleteRemovesARunFromTheDataDir) {
   if (!test::binary_available()) GTEST_SKIP() << "the shift-optimizer binary is not built";
   test::TempDir dir;

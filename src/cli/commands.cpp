@@ -24,6 +24,7 @@
 #include "io/plan_json.hpp"
 #include "io/xlsx_export.hpp"
 #include "io/policy_json.hpp"
+#include "service/run_store.hpp"
 #include "service/server.hpp"
 #include "solver/bounds.hpp"
 #include "solver/config.hpp"
@@ -399,6 +400,38 @@ int run_serve(const ServeArgs& args) {
     if (args.port) options.port = *args.port;
     if (args.data_dir) options.data_dir = *args.data_dir;
     return run_server(options);
+  });
+}
+
+int run_runs_delete(const RunsDeleteArgs& args) {
+  return guarded([&] {
+    const std::string dir = args.data_dir ? *args.data_dir : options_from_environment().data_dir;
+    const std::string file = dir + "/runs.sqlite3";
+    // Opening would create an empty store: a mistyped folder must say so instead.
+    if (!std::ifstream(file)) {
+      std::cerr << "error: no run store at " << file << " (--data-dir or $DATA_DIR)\n";
+      return kExitUsage;
+    }
+    SqliteRunStore store(dir, 1000000000);
+    auto run = store.get(args.id);
+    if (!run) {
+      std::cerr << "error: run '" << args.id << "' not found in " << file << "\n";
+      return kExitFailed;
+    }
+    if (run->status == "QUEUED" || run->status == "RUNNING") {
+      std::cerr << "error: run '" << args.id << "' is " << run->status
+                << " in " << file << "; cancel it through the service, or stop the service first\n";
+      return kExitFailed;
+    }
+    if (run->publication == "published" && !args.force) {
+      std::cerr << "error: run '" << args.id << "' is the published plan of week " << run->week
+                << "; add --force to delete it\n";
+      return kExitFailed;
+    }
+    store.delete_run(args.id);
+    store.reclaim_space();
+    std::cout << "deleted run " << args.id << " from " << file << "\n";
+    return kExitOk;
   });
 }
 

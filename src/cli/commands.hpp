@@ -66,4 +66,12 @@ int run_diagnose(const DiagnoseArgs& args);
 int run_bounds(const BoundsArgs& args);
 int run_serve(const ServeArgs& args);
 
+// `runs delete ID`: deletes a stored run from the data dir (issue 17), for operators.
+struct RunsDeleteArgs {
+  std::string id;
+  std::optional<std::string> data_dir;
+  bool force = false;  // also a published plan
+};
+int run_runs_delete(const RunsDeleteArgs& args);
+
 }  // namespace so::cli

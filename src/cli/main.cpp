@@ -134,6 +134,16 @@ int main(int argc, char** argv) {
   serve->add_option("--port", serve_args.port, "listen port (default $PORT or 8000)")->transform(whole_number(65535));
   serve->add_option("--data-dir", serve_args.data_dir, "run store folder (default $DATA_DIR or ./data)");
 
+  so::cli::RunsDeleteArgs runs_delete_args;
+  auto* runs_cmd = app.add_subcommand("runs", "Stored runs in the data dir (operators)");
+  runs_cmd->require_subcommand(1);
+  auto* runs_delete = runs_cmd->add_subcommand(
+      "delete", "Delete a stored run and everything stored with it, then vacuum the file. Stop the service on that "
+                "data dir first (SQLite locking keeps it safe, but the service caches recent runs)");
+  runs_delete->add_option("id", runs_delete_args.id, "run id")->required();
+  runs_delete->add_option("--data-dir", runs_delete_args.data_dir, "run store folder (default $DATA_DIR or ./data)");
+  runs_delete->add_flag("--force", runs_delete_args.force, "also delete a published plan");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -153,5 +163,6 @@ int main(int argc, char** argv) {
   if (*diagnose) return so::cli::run_diagnose(diagnose_args);
   if (*bounds) return so::cli::run_bounds(bounds_args);
   if (*serve) return so::cli::run_serve(serve_args);
+  if (*runs_delete) return so::cli::run_runs_delete(runs_delete_args);
   return so::cli::kExitUsage;
 }

@@ -204,6 +204,11 @@ void RunContextCache::put(const std::string& id, std::shared_ptr<const RunContex
   while (items_.size() > capacity_) items_.pop_back();
 }
 
+void RunContextCache::erase(const std::string& id) {
+  std::lock_guard lock(mu_);
+  items_.remove_if([&](const auto& p) { return p.first == id; });
+}
+
 ContextResult load_run_context(const std::string& id, RunStore& store, RunManager& runs, const SolverConfig& defaults,
                                RunContextCache& cache) {
   if (auto live = runs.live(id); live && !live->finished())

@@ -50,6 +50,7 @@ class RunContextCache {
   explicit RunContextCache(size_t capacity = 8) : capacity_(capacity) {}
   std::shared_ptr<const RunContext> get(const std::string& id);
   void put(const std::string& id, std::shared_ptr<const RunContext> ctx);
+  void erase(const std::string& id);  // a deleted run
 
  private:
   size_t capacity_;

@@ -161,7 +161,7 @@ const char* document_column(RunDocument doc) {
 
 }  // namespace
 
-RunStore::RunStore(const std::string& data_dir, int max_stored_runs) : max_stored_runs_(std::max(1, max_stored_runs)) {
+SqliteRunStore::SqliteRunStore(const std::string& data_dir, int max_stored_runs) : max_stored_runs_(std::max(1, max_stored_runs)) {
   try {
     open(data_dir);
   } catch (...) {
@@ -171,7 +171,7 @@ RunStore::RunStore(const std::string& data_dir, int max_stored_runs) : max_store
   }
 }
 
-void RunStore::open(const std::string& data_dir) {
+void SqliteRunStore::open(const std::string& data_dir) {
   namespace fs = std::filesystem;
   if (data_dir.empty() || data_dir == ":memory:") {
     path_ = ":memory:";
@@ -200,6 +200,8 @@ void RunStore::open(const std::string& data_dir) {
       exec("PRAGMA journal_mode=WAL");
     }
     exec("PRAGMA synchronous=NORMAL");
+    // Deleted runs hold personal data (issue 17): SQLite overwrites their bytes instead of leaving them in free pages.
+    exec("PRAGMA secure_delete=ON");
     exec(
         "CREATE TABLE IF NOT EXISTS runs ("
         " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -227,7 +229,7 @@ void RunStore::open(const std::string& data_dir) {
 
 // A damaged file is refused at start-up instead of failing every request later (PRAGMA quick_check
 // reads every page once: about a second per few hundred MB).
-void RunStore::check_integrity() {
+void SqliteRunStore::check_integrity() {
   std::string problems;
   try {
     Stmt s(db_, "PRAGMA quick_check(3)");
@@ -245,7 +247,7 @@ void RunStore::check_integrity() {
                                          "); restore it from a backup, or move it away to start with an empty store");
 }
 
-void RunStore::migrate() {
+void SqliteRunStore::migrate() {
   std::vector<std::string> have;
   {
     Stmt s(db_, "PRAGMA table_info(runs)");
@@ -266,16 +268,16 @@ void RunStore::migrate() {
   tx.commit();
 }
 
-RunStore::~RunStore() {
+SqliteRunStore::~SqliteRunStore() {
   if (db_) sqlite3_close(db_);
 }
 
-void RunStore::exec(const char* sql) const {
+void SqliteRunStore::exec(const char* sql) const {
   if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); rc != SQLITE_OK) throw sqlite_error(db_, rc, sql);
 }
 
 template <class F>
-auto RunStore::locked(bool write, F&& f) const {
+auto SqliteRunStore::locked(bool write, F&& f) const {
   std::lock_guard lock(mu_);
   // A successful write proves the store takes writes again (a corrupt file is never healed by one).
   auto healed = [&] {
@@ -300,7 +302,7 @@ auto RunStore::locked(bool write, F&& f) const {
   }
 }
 
-StoreHealth RunStore::health(std::chrono::milliseconds probe_interval) {
+StoreHealth SqliteRunStore::health(std::chrono::milliseconds probe_interval) {
   {
     std::lock_guard lock(mu_);
     if (!failure_) return {};
@@ -322,7 +324,7 @@ StoreHealth RunStore::health(std::chrono::milliseconds probe_interval) {
   return failure_ ? StoreHealth{false, failure_->what()} : StoreHealth{};
 }
 
-std::vector<std::string> RunStore::mark_interrupted(const std::string& now) {
+std::vector<std::string> SqliteRunStore::mark_interrupted(const std::string& now) {
   return locked(true, [&] {
     std::vector<std::string> ids;
     Tx tx(db_);
@@ -353,7 +355,7 @@ std::vector<std::string> RunStore::mark_interrupted(const std::string& now) {
   });
 }
 
-void RunStore::insert(const StoredRun& run) {
+void SqliteRunStore::insert(const StoredRun& run) {
   locked(true, [&] {
     Tx tx(db_);
     Stmt s(db_,
@@ -365,7 +367,7 @@ void RunStore::insert(const StoredRun& run) {
   });
 }
 
-void RunStore::insert_finished(const StoredRun& run, const Finish& f) {
+void SqliteRunStore::insert_finished(const StoredRun& run, const Finish& f) {
   locked(true, [&] {
     {
       Tx tx(db_);
@@ -389,7 +391,7 @@ void RunStore::insert_finished(const StoredRun& run, const Finish& f) {
   });
 }
 
-std::vector<std::string> RunStore::publish(const std::string& id, const std::string& week, const std::string& scope,
+std::vector<std::string> SqliteRunStore::publish(const std::string& id, const std::string& week, const std::string& scope,
                                            const std::string& now) {
   return locked(true, [&] {
     std::vector<std::string> superseded;
@@ -418,7 +420,7 @@ std::vector<std::string> RunStore::publish(const std::string& id, const std::str
   });
 }
 
-std::optional<StoredRun> RunStore::published(const std::string& week, const std::string& scope) const {
+std::optional<StoredRun> SqliteRunStore::published(const std::string& week, const std::string& scope) const {
   return locked(false, [&]() -> std::optional<StoredRun> {
     std::string sql = std::string("SELECT ") + kSummaryColumns +
                       " FROM runs WHERE week=?1 AND scope=?2 AND publication='published' ORDER BY seq DESC LIMIT 1";
@@ -429,7 +431,7 @@ std::optional<StoredRun> RunStore::published(const std::string& week, const std:
   });
 }
 
-std::vector<StoredRun> RunStore::children(const std::string& id) const {
+std::vector<StoredRun> SqliteRunStore::children(const std::string& id) const {
   return locked(false, [&] {
     std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs WHERE parent_run_id=?1 ORDER BY seq";
     Stmt s(db_, sql.c_str());
@@ -440,7 +442,7 @@ std::vector<StoredRun> RunStore::children(const std::string& id) const {
   });
 }
 
-void RunStore::mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json) {
+void SqliteRunStore::mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json) {
   locked(true, [&] {
     Tx tx(db_);
     Stmt s(db_, "UPDATE runs SET status='RUNNING', started_at=?2, summary_json=?3 WHERE id=?1");
@@ -450,7 +452,7 @@ void RunStore::mark_running(const std::string& id, const std::string& started_at
   });
 }
 
-void RunStore::finish(const Finish& f) {
+void SqliteRunStore::finish(const Finish& f) {
   locked(true, [&] {
     {
       Tx tx(db_);
@@ -476,7 +478,7 @@ void RunStore::finish(const Finish& f) {
   });
 }
 
-void RunStore::prune_locked() {
+void SqliteRunStore::prune_locked() {
   // Keep the newest max_stored_runs runs; a run still in flight, and the published plan of a
   // week, are never deleted.
   Tx tx(db_);
@@ -485,10 +487,11 @@ void RunStore::prune_locked() {
          "(SELECT seq FROM runs ORDER BY seq DESC LIMIT 1 OFFSET ?1)");
   s.integer(1, max_stored_runs_);
   s.step();
+  count_pruned_ += sqlite3_changes(db_);
   tx.commit();
 }
 
-std::optional<StoredRun> RunStore::get(const std::string& id, bool with_request) const {
+std::optional<StoredRun> SqliteRunStore::get(const std::string& id, bool with_request) const {
   return locked(false, [&]() -> std::optional<StoredRun> {
     std::string sql = std::string("SELECT ") + kSummaryColumns + (with_request ? ", request_body, input_json" : "") +
                       " FROM runs WHERE id=?1";
@@ -504,7 +507,7 @@ std::optional<StoredRun> RunStore::get(const std::string& id, bool with_request)
   });
 }
 
-std::optional<std::string> RunStore::document(const std::string& id, RunDocument doc) const {
+std::optional<std::string> SqliteRunStore::document(const std::string& id, RunDocument doc) const {
   return locked(false, [&]() -> std::optional<std::string> {
     std::string sql = std::string("SELECT ") + document_column(doc) + " FROM runs WHERE id=?1";
     Stmt s(db_, sql.c_str());
@@ -514,7 +517,7 @@ std::optional<std::string> RunStore::document(const std::string& id, RunDocument
   });
 }
 
-std::vector<std::optional<std::string>> RunStore::document_values(const std::string& id, RunDocument doc,
+std::vector<std::optional<std::string>> SqliteRunStore::document_values(const std::string& id, RunDocument doc,
                                                                    const std::vector<std::string>& paths) const {
   std::vector<std::optional<std::string>> out(paths.size());
   if (paths.empty()) return out;
@@ -537,7 +540,7 @@ std::vector<std::optional<std::string>> RunStore::document_values(const std::str
   });
 }
 
-std::vector<StoredRun> RunStore::list(int limit, const std::string& status) const {
+std::vector<StoredRun> SqliteRunStore::list(int limit, const std::string& status) const {
   return locked(false, [&] {
     std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM runs" + (status.empty() ? "" : " WHERE status=?2") +
                       " ORDER BY seq DESC LIMIT ?1";
@@ -550,12 +553,112 @@ std::vector<StoredRun> RunStore::list(int limit, const std::string& status) cons
   });
 }
 
-long long RunStore::count() const {
+long long SqliteRunStore::count() const {
   return locked(false, [&] {
     Stmt s(db_, "SELECT COUNT(*) FROM runs");
     s.step();
     return s.col_int(0);
   });
+}
+
+bool SqliteRunStore::delete_run(const std::string& id) {
+  return locked(true, [&] {
+    Tx tx(db_);
+    Stmt s(db_, "DELETE FROM runs WHERE id=?1");  // events, plan, report and exports are columns of the row
+    s.text(1, id);
+    s.step();
+    const bool deleted = sqlite3_changes(db_) > 0;
+    tx.commit();
+    return deleted;
+  });
+}
+
+SweepResult SqliteRunStore::sweep(const std::string& cutoff) {
+  return locked(true, [&] {
+    SweepResult r;
+    Tx tx(db_);
+    const char* where = " WHERE status NOT IN ('QUEUED','RUNNING') AND publication <> 'published'"
+                        " AND finished_at <> '' AND finished_at < ?1";
+    {
+      Stmt s(db_, (std::string("SELECT id FROM runs") + where + " ORDER BY seq").c_str());
+      s.text(1, cutoff);
+      while (s.step()) r.ids.push_back(s.col(0));
+    }
+    Stmt d(db_, (std::string("DELETE FROM runs") + where).c_str());
+    d.text(1, cutoff);
+    d.step();
+    tx.commit();
+    return r;
+  });
+}
+
+void SqliteRunStore::reclaim_space() {
+  locked(true, [&] {
+    exec("VACUUM");
+    // In WAL mode the old pages may still sit in the -wal file: fold it in and truncate it.
+    if (path_ != ":memory:") exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  });
+}
+
+long long SqliteRunStore::take_count_pruned() {
+  std::lock_guard lock(mu_);
+  return std::exchange(count_pruned_, 0);
+}
+
+std::vector<std::string> SqliteRunStore::rewrite_all(const std::function<bool(RunTexts&)>& f) {
+  return locked(true, [&] {
+    std::vector<std::string> changed;
+    Tx tx(db_);
+    std::vector<std::string> ids;
+    {
+      Stmt s(db_, "SELECT id FROM runs ORDER BY seq");
+      while (s.step()) ids.push_back(s.col(0));
+    }
+    for (const std::string& id : ids) {  // one run in memory at a time
+      RunTexts t;
+      {
+        Stmt s(db_,
+               "SELECT request_content_type, request_body, input_json, summary_json, events_json, plan_json,"
+               " report_json, canonical_report, roster_csv, tours_csv FROM runs WHERE id=?1");
+        s.text(1, id);
+        if (!s.step()) continue;
+        t.id = id;
+        t.request_content_type = s.col(0);
+        t.request_body = s.col(1);
+        t.input_json = s.col(2);
+        t.summary_json = s.col(3);
+        t.events_json = s.col(4);
+        auto opt = [&](int i) { return s.is_null(i) ? std::nullopt : std::optional<std::string>(s.col(i)); };
+        t.plan = opt(5);
+        t.report = opt(6);
+        t.canonical_report = opt(7);
+        t.roster_csv = opt(8);
+        t.tours_csv = opt(9);
+      }
+      if (!f(t)) continue;
+      Stmt u(db_,
+             "UPDATE runs SET request_body=?2, input_json=?3, summary_json=?4, events_json=?5, plan_json=?6,"
+             " report_json=?7, canonical_report=?8, roster_csv=?9, tours_csv=?10 WHERE id=?1");
+      u.text(1, id)
+          .text(2, t.request_body)
+          .opt_text(3, t.input_json.empty() ? std::nullopt : std::optional<std::string>(t.input_json))
+          .text(4, t.summary_json)
+          .text(5, t.events_json)
+          .opt_text(6, t.plan)
+          .opt_text(7, t.report)
+          .opt_text(8, t.canonical_report)
+          .opt_text(9, t.roster_csv)
+          .opt_text(10, t.tours_csv);
+      u.step();
+      changed.push_back(id);
+    }
+    tx.commit();
+    return changed;
+  });
+}
+
+std::unique_ptr<RunStore> open_run_store(const std::string& data_dir, int max_stored_runs) {
+  return std::make_unique<SqliteRunStore>(data_dir, max_stored_runs);
 }
 
 }  // namespace so

@@ -6,6 +6,8 @@
 // A store file of an older schema gets the missing columns at start-up. Opening checks the file
 // (PRAGMA quick_check): a corrupt store is refused, never served.
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -62,60 +64,119 @@ struct StoreHealth {
 // Large per-run documents, fetched one at a time.
 enum class RunDocument { Plan, Report, CanonicalReport, RosterCsv, ToursCsv };
 
+// What a sweep removed: the ids, by reason (api.md: runs_deleted_total{reason}).
+struct SweepResult {
+  std::vector<std::string> ids;  // removed by age (finished before the cut-off)
+};
+
+// The run-store interface: the SQLite file store below implements it; a PostgreSQL store
+// (issue 14) implements the same calls and passes the same tests (tests/service/store_test.cpp).
 class RunStore {
  public:
-  // data_dir "" or ":memory:" -> an in-memory database (tests); otherwise <data_dir>/runs.sqlite3,
-  // the folder created when missing. Throws StoreError naming the folder or file when it cannot be
-  // used: not a directory, not writable, not a database, corrupt (quick_check) or read-only.
-  RunStore(const std::string& data_dir, int max_stored_runs);
-  ~RunStore();
-  RunStore(const RunStore&) = delete;
-  RunStore& operator=(const RunStore&) = delete;
+  virtual ~RunStore() = default;
 
-  const std::string& path() const { return path_; }
+  virtual const std::string& path() const = 0;
 
-  // Every call below throws StoreError when SQLite fails. A failure of the store itself (see
+  // Every call below throws StoreError when the store fails. A failure of the store itself (see
   // StoreError::unavailable) makes it unhealthy until a write succeeds again; health() then tries
   // a probe write at most once per `probe_interval` (a corrupt file stays unhealthy).
-  StoreHealth health(std::chrono::milliseconds probe_interval = std::chrono::seconds(1));
+  virtual StoreHealth health(std::chrono::milliseconds probe_interval = std::chrono::seconds(1)) = 0;
 
   // Start-up: runs left QUEUED/RUNNING by a previous process become FAILED / INTERRUPTED, and their
   // event log ends with a run_failed event (like any finished run's). Returns their ids.
-  std::vector<std::string> mark_interrupted(const std::string& now);
+  virtual std::vector<std::string> mark_interrupted(const std::string& now) = 0;
 
-  void insert(const StoredRun& run);  // a new run (QUEUED)
-  void mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json);
+  virtual void insert(const StoredRun& run) = 0;  // a new run (QUEUED)
+  virtual void mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json) = 0;
 
   struct Finish {
     std::string id, status, reason, finished_at, summary_json, events_json;
     std::optional<std::string> plan, report, canonical_report, roster_csv, tours_csv;
   };
-  void finish(const Finish& f);  // one transaction, then retention
+  virtual void finish(const Finish& f) = 0;  // one transaction, then retention
 
   // An already finished run (a saved edit): the row and its documents in one transaction, then
   // retention. `run.status` is its final status.
-  void insert_finished(const StoredRun& run, const Finish& f);
+  virtual void insert_finished(const StoredRun& run, const Finish& f) = 0;
 
   // Publishing (dispatch.md §5): marks `id` as the published plan of (week, scope) and every other
   // published run of that (week, scope) as superseded (superseded_by = id). Returns the ids it
   // superseded. Preconditions (a clean plan) are the caller's.
-  std::vector<std::string> publish(const std::string& id, const std::string& week, const std::string& scope,
-                                   const std::string& now);
+  virtual std::vector<std::string> publish(const std::string& id, const std::string& week, const std::string& scope,
+                                           const std::string& now) = 0;
   // The published run of (week, scope), if any.
-  std::optional<StoredRun> published(const std::string& week, const std::string& scope) const;
+  virtual std::optional<StoredRun> published(const std::string& week, const std::string& scope) const = 0;
 
   // Runs whose parent_run_id is `id`, oldest first.
-  std::vector<StoredRun> children(const std::string& id) const;
+  virtual std::vector<StoredRun> children(const std::string& id) const = 0;
 
-  std::optional<StoredRun> get(const std::string& id, bool with_request = false) const;
-  std::optional<std::string> document(const std::string& id, RunDocument doc) const;  // nullopt: no such run or no document
+  virtual std::optional<StoredRun> get(const std::string& id, bool with_request = false) const = 0;
+  // nullopt: no such run or no document
+  virtual std::optional<std::string> document(const std::string& id, RunDocument doc) const = 0;
   // Values inside a JSON document (SQLite json_extract), without handing the whole document over:
   // one per path (e.g. "$.changes.frozen_until"), as JSON text, nullopt where absent or null.
-  std::vector<std::optional<std::string>> document_values(const std::string& id, RunDocument doc,
-                                                           const std::vector<std::string>& paths) const;
+  virtual std::vector<std::optional<std::string>> document_values(const std::string& id, RunDocument doc,
+                                                                   const std::vector<std::string>& paths) const = 0;
   // Newest first; status "" = any.
-  std::vector<StoredRun> list(int limit, const std::string& status) const;
-  long long count() const;
+  virtual std::vector<StoredRun> list(int limit, const std::string& status) const = 0;
+  virtual long long count() const = 0;
+
+  // Personal data (issue 17; README "Personal data").
+  // Removes the run and everything stored with it (request, input, events, plan, report, exports)
+  // in one transaction. Returns false when there is no such run. The caller checks that it is not
+  // in flight and whether a published plan may go.
+  virtual bool delete_run(const std::string& id) = 0;
+  // Age retention: removes finished runs whose finished_at is before `cutoff` (ISO 8601 UTC). Runs
+  // in flight and published plans are kept (deleting a published plan needs an explicit force).
+  virtual SweepResult sweep(const std::string& cutoff) = 0;
+  // Gives the space of deleted rows back and overwrites their bytes (SQLite: VACUUM).
+  virtual void reclaim_space() = 0;
+  // Runs deleted by the count limit (MAX_STORED_RUNS) since the last call (for the metrics).
+  virtual long long take_count_pruned() = 0;
+  // Every run's stored JSON/CSV text, for the eraser (service/personal_data.hpp): calls `f` with
+  // each run's documents, and writes back in one transaction what `f` changed. Returns the ids of
+  // the runs it changed.
+  struct RunTexts {
+    std::string id;
+    std::string request_content_type, request_body, input_json, summary_json, events_json;
+    std::optional<std::string> plan, report, canonical_report, roster_csv, tours_csv;
+  };
+  virtual std::vector<std::string> rewrite_all(const std::function<bool(RunTexts&)>& f) = 0;
+};
+
+// The SQLite file store: one file under DATA_DIR.
+class SqliteRunStore : public RunStore {
+ public:
+  // data_dir "" or ":memory:" -> an in-memory database (tests); otherwise <data_dir>/runs.sqlite3,
+  // the folder created when missing. Throws StoreError naming the folder or file when it cannot be
+  // used: not a directory, not writable, not a database, corrupt (quick_check) or read-only.
+  SqliteRunStore(const std::string& data_dir, int max_stored_runs);
+  ~SqliteRunStore() override;
+  SqliteRunStore(const SqliteRunStore&) = delete;
+  SqliteRunStore& operator=(const SqliteRunStore&) = delete;
+
+  const std::string& path() const override { return path_; }
+  StoreHealth health(std::chrono::milliseconds probe_interval = std::chrono::seconds(1)) override;
+  std::vector<std::string> mark_interrupted(const std::string& now) override;
+  void insert(const StoredRun& run) override;
+  void mark_running(const std::string& id, const std::string& started_at, const std::string& summary_json) override;
+  void finish(const Finish& f) override;
+  void insert_finished(const StoredRun& run, const Finish& f) override;
+  std::vector<std::string> publish(const std::string& id, const std::string& week, const std::string& scope,
+                                   const std::string& now) override;
+  std::optional<StoredRun> published(const std::string& week, const std::string& scope) const override;
+  std::vector<StoredRun> children(const std::string& id) const override;
+  std::optional<StoredRun> get(const std::string& id, bool with_request = false) const override;
+  std::optional<std::string> document(const std::string& id, RunDocument doc) const override;
+  std::vector<std::optional<std::string>> document_values(const std::string& id, RunDocument doc,
+                                                           const std::vector<std::string>& paths) const override;
+  std::vector<StoredRun> list(int limit, const std::string& status) const override;
+  long long count() const override;
+  bool delete_run(const std::string& id) override;
+  SweepResult sweep(const std::string& cutoff) override;
+  void reclaim_space() override;
+  long long take_count_pruned() override;
+  std::vector<std::string> rewrite_all(const std::function<bool(RunTexts&)>& f) override;
 
  private:
   void open(const std::string& data_dir);
@@ -134,6 +195,10 @@ class RunStore {
   mutable std::mutex mu_;
   mutable std::optional<StoreError> failure_;  // the last failure of the store itself, while unhealed
   std::chrono::steady_clock::time_point last_probe_{};
+  long long count_pruned_ = 0;  // under mu_
 };
+
+// The store for DATA_DIR (SQLite); a PostgreSQL store would be chosen here by a URL.
+std::unique_ptr<RunStore> open_run_store(const std::string& data_dir, int max_stored_runs);
 
 }  // namespace so

@@ -27,6 +27,7 @@
 #include "service/log.hpp"
 #include "service/replan_request.hpp"
 #include "service/request.hpp"
+#include "service/personal_data.hpp"
 #include "service/run_store.hpp"
 #include "service/service_metrics.hpp"
 #include "service/util.hpp"
@@ -120,6 +121,8 @@ ServerOptions options_from_environment() {
   if (o.log_format != "text" && o.log_format != "json")
     throw std::invalid_argument("LOG_FORMAT: expected text or json, got '" + o.log_format + "'");
   o.max_stored_runs = static_cast<int>(env_int("MAX_STORED_RUNS", o.max_stored_runs, 1, 100000000));
+  o.retention_days = static_cast<int>(env_int("RETENTION_DAYS", o.retention_days, 0, 100000));
+  o.retention_sweep_seconds = env_double("RETENTION_SWEEP_SECONDS", o.retention_sweep_seconds, 0.01, 366.0 * 86400);
   o.shutdown_grace_seconds = env_double("SHUTDOWN_GRACE_SECONDS", o.shutdown_grace_seconds, 0, 3600);
   o.read_timeout_seconds = static_cast<int>(env_int("READ_TIMEOUT_SECONDS", o.read_timeout_seconds, 1, 3600));
   // At most 900 connections: httplib 0.11 answers 500 on sockets numbered FD_SETSIZE (1024) or above.
@@ -264,6 +267,7 @@ struct Service::Impl {
   std::vector<Route> routes;
   std::unique_ptr<ServiceMetrics> metrics;
   std::unique_ptr<RunStore> store;
+  std::unique_ptr<RetentionSweeper> sweeper;  // RETENTION_DAYS (service/personal_data.hpp)
   // Finished runs the dispatcher routes work on (service/dispatch.hpp); declared before `runs`,
   // whose workers fill it, so it outlives them.
   RunContextCache contexts{8};
@@ -317,6 +321,8 @@ struct Service::Impl {
     add("GET", "/api/v1/runs/{id}/export/tours.csv", true,
         [this](auto& q, auto& s, auto& p) { document(q, s, p, RunDocument::ToursCsv); });
     add("POST", "/api/v1/runs/{id}/cancel", true, [this](auto& q, auto& s, auto& p) { cancel_run(q, s, p); });
+    add("DELETE", "/api/v1/runs/{id}", true, [this](auto& q, auto& s, auto& p) { delete_run(q, s, p); });
+    add("POST", "/api/v1/drivers/{driver_id}/erase", true, [this](auto& q, auto& s, auto& p) { erase_driver(q, s, p); });
     add("POST", "/api/v1/forecast/preview", true, [this](auto& q, auto& s, auto& p) { forecast_preview(q, s, p); });
     add("POST", "/api/v1/drivers/preview", true, [this](auto& q, auto& s, auto& p) { drivers_preview(q, s, p); });
     add("GET", "/api/v1/runs/{id}/export/roster.xlsx", true, [this](auto& q, auto& s, auto& p) { roster_xlsx_export(q, s, p); });
@@ -867,6 +873,46 @@ struct Service::Impl {
     send_json(res, done ? 200 : 202, *v);
   }
 
+  // DELETE /runs/{id} (issue 17): a queued or running run is cancelled first and deleted once it has ended.
+  void delete_run(const httplib::Request& req, httplib::Response& res, const Params& p) {
+    const std::string& id = p.at("id");
+    if (auto live = runs->live(id); live && !live->finished()) {
+      runs->cancel(id);
+      if (!live->wait_finished(std::chrono::seconds(10)))
+        return send_json(res, 409, {{"detail", "run '" + id + "' was cancelled but has not stopped yet; retry the DELETE"}});
+    }
+    auto run = store->get(id);
+    if (!run) return send_json(res, 404, {{"detail", "run '" + id + "' not found"}});
+    const bool force = req.get_param_value("force") == "true";
+    if (run->publication == "published" && !force)
+      return send_json(res, 409, {{"detail", "run '" + id + "' is the published plan of week " + run->week +
+                                                 (run->scope.empty() ? "" : " scope " + run->scope) +
+                                                 "; add ?force=true to delete it"}});
+    if (!store->delete_run(id)) return send_json(res, 404, {{"detail", "run '" + id + "' not found"}});
+    contexts.erase(id);
+    store->reclaim_space();  // the request and plan hold personal data: their bytes leave the file now
+    metrics->runs_deleted->inc({"api"});
+    service_log()->info("run {} deleted{}", id, run->publication == "published" ? " (published plan, forced)" : "");
+    res.status = 204;
+  }
+
+  // POST /drivers/{driver_id}/erase (issue 17): the driver's name becomes a pseudonym in every stored run.
+  void erase_driver(const httplib::Request& req, httplib::Response& res, const Params& p) {
+    const std::string& driver_id = p.at("driver_id");
+    std::string pseudonym = "erased-" + driver_id;
+    if (!req.body.empty()) {
+      json b = json::parse(req.body, nullptr, false);
+      if (!b.is_object() || (b.contains("pseudonym") && (!b["pseudonym"].is_string() || b["pseudonym"] == "")))
+        return send_json(res, 400, {{"detail", "body: expected {\"pseudonym\": \"<non-empty text>\"} or no body"}});
+      pseudonym = b.value("pseudonym", pseudonym);
+    }
+    std::vector<std::string> ids = so::erase_driver(*store, driver_id, pseudonym);
+    for (const auto& id : ids) contexts.erase(id);
+    if (!ids.empty()) store->reclaim_space();  // the old names leave the file's free pages and WAL
+    service_log()->info("driver {} erased: pseudonymised in {} stored run(s)", driver_id, ids.size());
+    send_json(res, 200, {{"driver_id", driver_id}, {"pseudonym", pseudonym}, {"runs_touched", ids.size()}, {"run_ids", ids}});
+  }
+
   void events(const httplib::Request& req, httplib::Response& res, const Params& p) {
     const std::string& id = p.at("id");
     long long last = 0;
@@ -1096,7 +1142,7 @@ struct Service::Impl {
     ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the process
     metrics = std::make_unique<ServiceMetrics>(
         std::vector<std::string>{"/api/v1/schedule", "/api/v1/runs", "/api/v1/replan", "/api/v1/diagnostics"});
-    store = std::make_unique<RunStore>(opt.data_dir, opt.max_stored_runs);
+    store = open_run_store(opt.data_dir, opt.max_stored_runs);
     for (const auto& id : store->mark_interrupted(now_iso_utc()))
       service_log()->warn("run {} was in flight when the previous process stopped: now FAILED (INTERRUPTED)", id);
     runs = std::make_unique<RunManager>(
@@ -1109,6 +1155,9 @@ struct Service::Impl {
         load_run_context(id, *store, *runs, opt.solver_defaults, contexts);
     });
     runs->start();
+    sweeper = std::make_unique<RetentionSweeper>(
+        *store, opt.retention_days,
+        std::chrono::milliseconds(static_cast<long long>(opt.retention_sweep_seconds * 1000)), metrics->runs_deleted);
     setup_http();
     front = std::make_unique<HttpFront>(front_options(), http, front_hooks());
     front->bind();
@@ -1147,6 +1196,7 @@ struct Service::Impl {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     http_stopping = true;
     if (front) front->stop();
+    sweeper.reset();
     if (!stuck) runs->stop();
     service_log()->info("shutdown complete");
     {
@@ -1164,6 +1214,7 @@ struct Service::Impl {
       runs->stop();
     }
     front.reset();  // stops it if it had started, closes the listening socket
+    sweeper.reset();
     runs.reset();
     store.reset();
     ready = false;

@@ -24,6 +24,8 @@ struct ServerOptions {
   std::string log_level = "info";
   std::string log_format = "text";  // text | json
   int max_stored_runs = 1000;
+  int retention_days = 90;                // finished runs older than this are deleted; 0 = keep forever
+  double retention_sweep_seconds = 3600;  // how often the retention sweep runs (also once at start-up)
   double shutdown_grace_seconds = 25;  // running solves get this long to finish before they are cancelled
   int read_timeout_seconds = 30;       // the whole request (headers and body) must arrive in this time
   int max_connections = 512;           // open client connections in all
@@ -36,7 +38,7 @@ struct ServerOptions {
 };
 
 // Reads HOST, PORT, DATA_DIR, MAX_CONCURRENT_RUNS, MAX_QUEUED_RUNS, MAX_BODY_BYTES, API_TOKEN,
-// CORS_ORIGINS, LOG_LEVEL, LOG_FORMAT, MAX_STORED_RUNS, SHUTDOWN_GRACE_SECONDS,
+// CORS_ORIGINS, LOG_LEVEL, LOG_FORMAT, MAX_STORED_RUNS, RETENTION_DAYS, RETENTION_SWEEP_SECONDS, SHUTDOWN_GRACE_SECONDS,
 // READ_TIMEOUT_SECONDS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT and the feature flags (ENABLE_FILL_TO_TARGET, ENABLE_BAD_BLOCK_MIX_RERUN).
 // Throws std::invalid_argument naming the variable when a value is malformed.
 ServerOptions options_from_environment();

@@ -158,6 +158,9 @@ ServiceMetrics::ServiceMetrics(const std::vector<std::string>& solve_endpoints, 
                                {"method", "route", "status"});
   runs_in_flight = &r.gauge("solver_runs_in_flight", "Solves running now");
   runs_queued = &r.gauge("solver_runs_queued", "Solves waiting for a worker now");
+  runs_deleted = &r.counter("solver_runs_deleted_total",
+                            "Stored runs deleted, by reason (retention_age, retention_count, api)", {"reason"});
+  for (const char* reason : {"retention_age", "retention_count", "api"}) runs_deleted->touch({reason});
 
   auto* cpu = &r.counter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds");
   auto* rss = &r.gauge("process_resident_memory_bytes", "Resident memory size in bytes");

@@ -47,7 +47,7 @@ class ServiceMetrics {
   metrics::Family *signature_runs, *signature_unique, *budget_overrun, *phase_duration, *infeasible,
       *set_partitioning, *candidates_raw, *candidates_kept, *driver_count, *pt_ratio, *underfull_ratio,
       *coverage_rate, *gap_to_lower_bound, *api_errors, *http_requests, *http_duration, *runs_in_flight,
-      *runs_queued, *build_info;
+      *runs_queued, *build_info, *runs_deleted;
 
  private:
   metrics::Registry registry_;

@@ -95,6 +95,7 @@ TEST(ServiceMetricsCatalogue, ExactlyTheDocumentedFamiliesWithKnownLabelsAtZero)
       {"http_request_duration_seconds", "histogram"},
       {"solver_runs_in_flight", "gauge"},
       {"solver_runs_queued", "gauge"},
+      {"solver_runs_deleted_total", "counter"},  // issue 17, beyond the api.md §6 catalogue
       {"process_cpu_seconds_total", "counter"},
       {"process_resident_memory_bytes", "gauge"},
       {"process_start_time_seconds", "gauge"},

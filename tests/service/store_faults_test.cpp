@@ -404,7 +404,7 @@ TEST(InterruptedRun, EventStreamEndsWithRunFailedLikeAnyFinishedRun) {
   const std::string data = dir.str() + "/data";
   {
     // The row a killed process leaves behind: RUNNING, with an empty event log.
-    RunStore store(data, 100);
+    SqliteRunStore store(data, 100);
     StoredRun r;
     r.id = "run_killed";
     r.status = "QUEUED";

@@ -41,7 +41,7 @@ RunStore::Finish finished(const std::string& id, const std::string& status = "CO
 
 TEST(RunStore, LifecycleAndDocuments) {
   test::TempDir dir;
-  RunStore s(dir.str(), 10);
+  SqliteRunStore s(dir.str(), 10);
   s.insert(queued("a"));
   s.mark_running("a", "2030-01-01T00:00:01.000Z", "{\"run_id\":\"a\",\"status\":\"RUNNING\"}");
   EXPECT_EQ(s.get("a")->status, "RUNNING");
@@ -59,7 +59,7 @@ TEST(RunStore, LifecycleAndDocuments) {
 }
 
 TEST(RunStore, ListNewestFirstWithStatusFilter) {
-  RunStore s("", 100);  // in memory
+  SqliteRunStore s("", 100);  // in memory
   for (const char* id : {"r1", "r2", "r3", "r4"}) s.insert(queued(id));
   s.finish(finished("r1"));
   s.finish(finished("r3", "CANCELLED"));
@@ -78,7 +78,7 @@ TEST(RunStore, ListNewestFirstWithStatusFilter) {
 }
 
 TEST(RunStore, RetentionKeepsTheNewestAndNeverDropsRunsInFlight) {
-  RunStore s("", 3);
+  SqliteRunStore s("", 3);
   s.insert(queued("inflight"));  // oldest, but still queued
   for (int i = 0; i < 6; ++i) {
     const std::string id = "done" + std::to_string(i);
@@ -96,14 +96,14 @@ TEST(RunStore, RetentionKeepsTheNewestAndNeverDropsRunsInFlight) {
 TEST(RunStore, SurvivesReopenAndMarksInterruptedRuns) {
   test::TempDir dir;
   {
-    RunStore s(dir.str(), 10);
+    SqliteRunStore s(dir.str(), 10);
     s.insert(queued("done"));
     s.finish(finished("done"));
     s.insert(queued("running"));
     s.mark_running("running", "t", "{\"run_id\":\"running\",\"status\":\"RUNNING\"}");
     s.insert(queued("waiting"));
   }
-  RunStore s(dir.str(), 10);
+  SqliteRunStore s(dir.str(), 10);
   auto ids = s.mark_interrupted("2030-01-02T00:00:00.000Z");
   EXPECT_EQ(ids, (std::vector<std::string>{"running", "waiting"}));
   EXPECT_EQ(s.get("done")->status, "COMPLETED");
@@ -119,13 +119,13 @@ TEST(RunStore, SurvivesReopenAndMarksInterruptedRuns) {
 }
 
 TEST(RunStore, UnwritableFolderFailsClearly) {
-  EXPECT_THROW(RunStore("/proc/so-cannot-create-here", 10), std::exception);
+  EXPECT_THROW(SqliteRunStore("/proc/so-cannot-create-here", 10), std::exception);
 }
 
 TEST(RunStore, AnInterruptedRunsEventLogEndsWithRunFailedOnce) {
   test::TempDir dir;
   {
-    RunStore s(dir.str(), 10);
+    SqliteRunStore s(dir.str(), 10);
     s.insert(queued("running"));
     s.mark_running("running", "t", "{}");
     s.insert(queued("old"));
@@ -135,7 +135,7 @@ TEST(RunStore, AnInterruptedRunsEventLogEndsWithRunFailedOnce) {
     f.events_json = R"([{"id":1,"event":"run_started","data":{}},{"id":2,"event":"progress","data":{}}])";
     s.finish(f);
   }
-  RunStore s(dir.str(), 10);
+  SqliteRunStore s(dir.str(), 10);
   s.mark_interrupted("later");
   s.mark_interrupted("even later");  // idempotent
   auto running = nlohmann::json::parse(s.get("running")->events_json);
@@ -154,7 +154,7 @@ TEST(RunStore, OpeningNamesWhatIsWrong) {
   test::TempDir dir;
   auto message = [](const std::string& data_dir) {
     try {
-      RunStore s(data_dir, 10);
+      SqliteRunStore s(data_dir, 10);
     } catch (const StoreError& e) {
       return std::string(e.what());
     }

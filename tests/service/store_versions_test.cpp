@@ -80,7 +80,7 @@ TEST(StoreVersions, AnOldStoreFileGetsTheNewColumnsAndKeepsItsRuns) {
   test::TempDir dir;
   write_old_store(dir.str() + "/runs.sqlite3");
   {
-    RunStore s(dir.str(), 10);
+    SqliteRunStore s(dir.str(), 10);
     auto old = s.get("run_old", true);
     ASSERT_TRUE(old);
     EXPECT_EQ(old->status, "COMPLETED");
@@ -97,14 +97,14 @@ TEST(StoreVersions, AnOldStoreFileGetsTheNewColumnsAndKeepsItsRuns) {
     EXPECT_TRUE(s.publish("run_old", "2029-12-31", "DEFAULT", "2030-01-01T00:00:00.000Z").empty());
   }
   // Opening it again (already migrated) changes nothing.
-  RunStore again(dir.str(), 10);
+  SqliteRunStore again(dir.str(), 10);
   EXPECT_EQ(again.get("run_old")->publication, "published");
   EXPECT_EQ(again.get("run_new")->kind, "edit");
   EXPECT_EQ(again.count(), 2);
 }
 
 TEST(StoreVersions, FinishedInsertParentsAndInput) {
-  RunStore s("", 100);
+  SqliteRunStore s("", 100);
   s.insert(row("a"));
   s.finish(done("a"));
   StoredRun e = row("e", "a", "edit");
@@ -130,7 +130,7 @@ TEST(StoreVersions, FinishedInsertParentsAndInput) {
 }
 
 TEST(StoreVersions, PublishSupersedesOnlyTheSameWeekAndScope) {
-  RunStore s("", 100);
+  SqliteRunStore s("", 100);
   for (const char* id : {"a", "b", "c", "d"}) {
     s.insert(row(id));
     s.finish(done(id));
@@ -154,7 +154,7 @@ TEST(StoreVersions, PublishSupersedesOnlyTheSameWeekAndScope) {
 }
 
 TEST(StoreVersions, RetentionNeverDeletesAPublishedPlan) {
-  RunStore s("", 2);
+  SqliteRunStore s("", 2);
   s.insert(row("p"));
   s.finish(done("p"));
   s.publish("p", "2030-01-07", "DEFAULT", "t");

@@ -518,8 +518,8 @@ async function main() {
   await docs.click(`${op} .opblock-summary`);
   await docs.click(`${op} button.try-out__btn`);
   await docs.click(`${op} button.execute`);
-  await docs.waitForSelector(`${op} .live-responses-table .response-col_status`);
-  eq('"Try it out" with the token answers 200', (await docs.textContent(`${op} .live-responses-table .response-col_status`)).trim(), '200');
+  await docs.waitForSelector(`${op} .live-responses-table .response .response-col_status`);
+  eq('"Try it out" with the token answers 200', (await docs.textContent(`${op} .live-responses-table .response .response-col_status`)).trim(), '200');
   await docs.screenshot({ path: path.join(ARTIFACTS, 'web-e2e-docs.png') });
   check('docs page: no console or page errors', docsErrors.length === 0, docsErrors.join(' | '));
 

@@ -40,6 +40,7 @@ std::vector<std::string> segments(const std::string& path) {
 // The documented path template of a concrete path; literal segments beat parameters
 // (/api/v1/runs/compare before /api/v1/runs/{id}).
 std::string path_template(const std::string& path) {
+  if (path.size() > 1 && path.back() == '/') return "";  // the service routes no trailing slash
   const auto segs = segments(path);
   std::string best;
   int best_params = 1 << 20;

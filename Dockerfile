@@ -13,10 +13,12 @@ RUN apt-get update \
       coinor-libclp-dev coinor-libcbc-dev \
       libcpp-httplib-dev libhttp-parser-dev nlohmann-json3-dev \
       libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev libxlsxwriter-dev \
-      libgtest-dev libgmock-dev \
+      libgtest-dev libgmock-dev nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
+# The page's vendored browser assets (swagger-ui-dist for /api/v1/docs), pinned by web/package-lock.json.
+RUN rm -rf web/node_modules && npm ci --prefix web --omit=dev --no-audit --no-fund --ignore-scripts
 # BUILD_TESTING=OFF: the image needs the binary only (CI runs the tests with scripts/test.sh).
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
  && cmake --build /build --target shift-optimizer -j"$(nproc)" \

@@ -19,6 +19,7 @@ PACKAGES=(
   libxlsxwriter-dev                     # Excel export
   libgtest-dev libgmock-dev             # tests
   clang libclang-rt-14-dev              # the fuzz step (libFuzzer, ASan, UBSan: scripts/fuzz.sh)
+  libvalijson-dev                       # tests: every service answer checked against the OpenAPI document
   # test-time tools: a real Prometheus + promtool for the metrics/alert tests, curl for smoke
   # checks, Chromium for the web page's end-to-end test
   prometheus curl chromium
@@ -44,5 +45,13 @@ fi
 here="$(cd "$(dirname "$0")/.." && pwd)"
 if [ ! -d "$here/tests/web/node_modules/playwright-core" ]; then
   (cd "$here/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+# Swagger UI for /api/v1/docs (web/package-lock.json) and @redocly/cli for the openapi_lint test
+# (tests/openapi/package-lock.json).
+if [ ! -d "$here/web/node_modules/swagger-ui-dist" ]; then
+  (cd "$here/web" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+fi
+if [ ! -d "$here/tests/openapi/node_modules/@redocly/cli" ]; then
+  (cd "$here/tests/openapi" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 echo "install-deps: all ${#PACKAGES[@]} packages present"

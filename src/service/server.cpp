@@ -25,6 +25,7 @@
 #include "service/documents.hpp"
 #include "service/http_front.hpp"
 #include "service/log.hpp"
+#include "service/openapi.hpp"
 #include "service/replan_request.hpp"
 #include "service/request.hpp"
 #include "service/personal_data.hpp"
@@ -301,6 +302,7 @@ struct Service::Impl {
     add("GET", "/api/v1/healthz", false, [this](auto& q, auto& s, auto& p) { healthz(q, s, p); });
     add("GET", "/api/v1/readyz", false, [this](auto& q, auto& s, auto& p) { readyz(q, s, p); });
     add("GET", "/api/v1/metrics", false, [this](auto& q, auto& s, auto& p) { metrics_text(q, s, p); });
+    add("GET", "/api/v1/openapi.json", false, [](auto&, auto& s, auto&) { s.set_content(std::string(openapi_document()), kJson); });
     add("GET", "/api/v1/config-schema", true, [this](auto& q, auto& s, auto& p) { config_schema(q, s, p); });
     add("GET", "/api/v1/constraints", true, [this](auto& q, auto& s, auto& p) { constraints(q, s, p); });
     add("POST", "/api/v1/schedule", true, [this](auto& q, auto& s, auto& p) { schedule(q, s, p); });
@@ -349,7 +351,7 @@ struct Service::Impl {
       if (match_route(r, segs, nullptr)) matched.push_back(&r);
     if (!matched.empty()) return most_specific(matched).front()->pattern;
     // The static web page (service/web_routes), registered with httplib directly.
-    if (path == "/" || path == "/index.html") return path;
+    if (path == "/" || path == "/index.html" || path == "/api/v1/docs") return path;
     if (path.rfind("/web/", 0) == 0) return "/web/{path}";
     return kUnmatched;
   }
@@ -1117,6 +1119,7 @@ struct Service::Impl {
       const std::string method = req.method.empty() ? "UNKNOWN" : req.method;
       metrics->record_http(method, route, res.status, seconds);
       if (res.status >= 400) metrics->record_api_error(route, error_type_for_status(res.status));
+      if (opt.on_response) opt.on_response(req, res);
     });
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       double seconds = 0;

@@ -1,12 +1,18 @@
 #pragma once
 // The production service (api.md): one process serving the HTTP API of §2–§5, the metrics of §6
 // and the operations of §7 (env configuration, bearer auth, CORS, body limits, graceful SIGTERM).
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "service/run_manager.hpp"
 #include "solver/config.hpp"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace so {
 
@@ -33,6 +39,9 @@ struct ServerOptions {
   int http_threads = 0;                // 0 = max(16, concurrent + queued + 32)
   double sse_heartbeat_seconds = 5;
   SolverConfig solver_defaults;  // process-wide tunables (feature flags from the environment)
+  // Tests only: sees every answer the routing layer writes, just before it is sent (the service
+  // tests validate each one against the OpenAPI document). Called from the HTTP threads.
+  std::function<void(const httplib::Request&, const httplib::Response&)> on_response;
 
   static int default_max_concurrent_runs();  // max(1, cores / 2)
 };

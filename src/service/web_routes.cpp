@@ -160,6 +160,8 @@ std::optional<fs::path> resolve_web_path(const std::string& web_root, std::strin
   std::string rel;
   if (url_path == "/" || url_path == "/index.html") {
     rel = "index.html";
+  } else if (url_path == "/api/v1/docs") {
+    rel = "docs.html";  // Swagger UI on /api/v1/openapi.json
   } else if (url_path.size() > kWebPrefix.size() && url_path.substr(0, kWebPrefix.size()) == kWebPrefix) {
     std::string_view rest = url_path.substr(kWebPrefix.size());
     if (rest.size() > 512) return std::nullopt;
@@ -226,6 +228,7 @@ void register_web_routes(httplib::Server& server, const std::string& web_root) {
   };
   server.Get("/", handler);
   server.Get("/index.html", handler);
+  server.Get("/api/v1/docs", handler);
   server.Get(R"(/web/[^?#]*)", handler);
 }
 

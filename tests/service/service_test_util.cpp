@@ -1,5 +1,7 @@
 #include "service_test_util.hpp"
 
+#include "service/openapi_check.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -96,6 +98,7 @@ ServerOptions test_options(const std::string& data_dir) {
   o.max_concurrent_runs = 2;
   o.max_queued_runs = 16;
   o.shutdown_grace_seconds = 10;
+  o.on_response = check_against_openapi;  // every answer a service test receives matches the document
   return o;
 }
 

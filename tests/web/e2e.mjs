@@ -500,6 +500,29 @@ async function main() {
   await page.click('#drivers-clear');
   check('removing the driver list returns to forecast mode', await page.isVisible('#drivers-mode-hint'));
 
+  // ---- /api/v1/docs: Swagger UI on the OpenAPI document, same CSP, the token via Authorize ---------
+  const docs = await browserContext.newPage();
+  const docsErrors = [];
+  docs.on('console', (m) => { if (m.type() === 'error') docsErrors.push(m.text()); });
+  docs.on('pageerror', (e) => docsErrors.push(`pageerror: ${e.message}`));
+  const docsAnswer = await docs.goto(`${base}/api/v1/docs`);
+  check('docs page is served under the CSP', (docsAnswer.headers()['content-security-policy'] || '').includes("script-src 'self'"));
+  await docs.waitForSelector('.swagger-ui .info .title');
+  check('docs show the document', (await docs.textContent('.swagger-ui .info .title')).includes('shift-optimizer'));
+  check('docs list every operation', (await docs.$$('.opblock')).length >= 27, `${(await docs.$$('.opblock')).length}`);
+  await docs.click('.auth-wrapper button.authorize');
+  await docs.fill('.auth-container input', TOKEN);
+  await docs.click('.auth-btn-wrapper button.authorize');
+  await docs.click('.auth-btn-wrapper button.btn-done');
+  const op = '#operations-default-get_constraints';
+  await docs.click(`${op} .opblock-summary`);
+  await docs.click(`${op} button.try-out__btn`);
+  await docs.click(`${op} button.execute`);
+  await docs.waitForSelector(`${op} .live-responses-table .response .response-col_status`);
+  eq('"Try it out" with the token answers 200', (await docs.textContent(`${op} .live-responses-table .response .response-col_status`)).trim(), '200');
+  await docs.screenshot({ path: path.join(ARTIFACTS, 'web-e2e-docs.png') });
+  check('docs page: no console or page errors', docsErrors.length === 0, docsErrors.join(' | '));
+
   // ---- nothing went wrong in the page ----------------------------------------------------------
   // Expected failures we provoked: 401 before the token was entered, 422 for the broken file.
   const unexpected = consoleErrors.filter((m) => !/status of (401|422)/.test(m));

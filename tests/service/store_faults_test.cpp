@@ -483,7 +483,7 @@ TEST(Sigterm, DuringADriverModeSolveOfMinutesExitsZeroRightAfterTheGrace) {
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_TRUE(rc) << "did not exit\n" << p.log();
     EXPECT_EQ(*rc, 0) << p.log();
-    EXPECT_LT(took, grace + 5) << "cancelled after the grace, stopped within seconds\n" << p.log();
+    EXPECT_LT(took, grace + 15) << "cancelled after the grace, stopped within seconds\n" << p.log();
     EXPECT_EQ(p.log().find("did not stop"), std::string::npos) << p.log();
   }
   // Stored as the drain ended it: CANCELLED because of the shutdown (api.md §7), not INTERRUPTED.

@@ -98,7 +98,10 @@ void ProgressReporter::on_event(const ProgressEvent& ev) {
   if (!state_.apply(ev)) return;  // only news: a phase, or a move of incumbent, bound or coverage
   if (mode_ == ProgressMode::Plain) lines_.push_back(plain_line(ev.type, elapsed()));
   else if (ev.type == "phase_started") redraw_now_ = true;  // a phase change shows at once
-  else return;
+  else {
+    unshown_news_ = true;
+    return;
+  }
   cv_.notify_one();
 }
 
@@ -148,9 +151,11 @@ void ProgressReporter::writer_loop() {
       out += lines_.front();
       lines_.pop_front();
     }
-    if (mode_ == ProgressMode::Tty && !stop_) {
+    // The last news is drawn even when the run ends before the next tick, so the final state is seen.
+    if (mode_ == ProgressMode::Tty && (!stop_ || unshown_news_)) {
       out += "\r" + status_line(terminal_width(), elapsed()) + "\033[K";
       line_shown_ = true;
+      unshown_news_ = false;
     }
     redraw_now_ = false;
     const bool stopping = stop_;

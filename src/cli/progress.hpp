@@ -73,7 +73,7 @@ class ProgressReporter {
   std::condition_variable cv_;
   ProgressState state_;
   std::deque<std::string> lines_;  // plain: lines waiting for the writer
-  bool redraw_now_ = false, stop_ = false, cancel_seen_ = false, finished_ = false, line_shown_ = false;
+  bool redraw_now_ = false, unshown_news_ = false, stop_ = false, cancel_seen_ = false, finished_ = false, line_shown_ = false;
   std::thread writer_;
 };
 

@@ -12,43 +12,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_test_util.hpp"
+
 namespace fs = std::filesystem;
+
 
 namespace {
 
-struct CmdResult {
-  int exit_code;
-  std::string output;
-};
+using so::test::CmdResult;
+CmdResult run(const std::string& args) { return so::test::run_cli(args); }
 
-CmdResult run(const std::string& args) {
-  std::string cmd = std::string(SO_BINARY_PATH) + " " + args + " 2>&1";
-  CmdResult r{-1, {}};
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-class ContinuityCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("so_cont_cli_" + std::to_string(::getpid()) + "_" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& content) {
-    const fs::path p = dir / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  fs::path dir;
-};
+class ContinuityCli : public so::test::CliFixture {};
 
 // Monday: one early tour.
 const char* kWeek = R"({"tours":[{"id":"T1","day":"Mon","start_time":"06:00","end_time":"10:30"}]})";

@@ -11,48 +11,17 @@
 #include <fstream>
 #include <string>
 
+#include "cli_test_util.hpp"
+
 namespace fs = std::filesystem;
+
 
 namespace {
 
-struct CmdResult {
-  int exit_code;    // -1 when killed by a signal
-  int signal = 0;
-  std::string output;  // stdout + stderr
-};
+using so::test::CmdResult;
+CmdResult run(const std::string& args) { return so::test::run_cli(args); }
 
-CmdResult run(const std::string& args) {
-  std::string cmd = std::string(SO_BINARY_PATH) + " " + args + " 2>&1";
-  CmdResult r{-1, 0, {}};
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(p);
-  // popen runs a shell: a child killed by SIGSEGV shows as the shell's exit code 128 + 11.
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-  return r;
-}
-
-class CliRobustness : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("so_cli_rob_" + std::to_string(::getpid()) + "_" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& content) {
-    fs::path p = dir / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  static std::string demo() { return std::string(SO_SOURCE_DIR) + "/examples/demo_week.csv"; }
-  static std::string demo_drivers() { return std::string(SO_SOURCE_DIR) + "/examples/demo_drivers.csv"; }
-  fs::path dir;
-};
+class CliRobustness : public so::test::CliFixture {};
 
 std::string nested(int levels) { return std::string(static_cast<size_t>(levels), '[') + std::string(static_cast<size_t>(levels), ']'); }
 

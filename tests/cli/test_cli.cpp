@@ -16,44 +16,17 @@
 #include "../../bench/instance_gen.hpp"
 #include "core/time.hpp"
 
+#include "cli_test_util.hpp"
+
 namespace fs = std::filesystem;
+
 
 namespace {
 
-struct CmdResult {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
+using so::test::CmdResult;
+CmdResult run(const std::string& args) { return so::test::run_cli(args); }
 
-CmdResult run(const std::string& args) {
-  std::string cmd = std::string(SO_BINARY_PATH) + " " + args + " 2>&1";
-  CmdResult r{-1, {}};
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("so_cli_" + std::to_string(::getpid()) + "_" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& content) {
-    fs::path p = dir / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  static std::string demo() { return std::string(SO_SOURCE_DIR) + "/examples/demo_week.csv"; }
-  fs::path dir;
-};
+class CliTest : public so::test::CliFixture {};
 
 // A small week with a known answer: Mon and Tue one 3er each, same driver possible.
 const char* kSmallWeek =

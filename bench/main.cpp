@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <functional>
 #include <iostream>
 #include <sstream>
@@ -28,6 +29,9 @@
 #include "io/forecast.hpp"
 #include "instance_gen.hpp"
 #include "solver/solve.hpp"
+
+// Everything from this line on in RESULTS.md belongs to other benchmark scripts (so-bench keeps it).
+constexpr const char* kKeptSectionsMarker = "<!-- sections below: other benchmark scripts (so-bench keeps them) -->";
 
 namespace {
 
@@ -429,8 +433,15 @@ int main(int argc, char** argv) {
         "TIME_LIMIT_REACHED marks a run cut by the wall-clock safety net (its plan may then differ between runs).\n";
   std::cout << md.str();
   if (!out_path.empty()) {
+    // Sections other benchmarks write (bench/replicas.sh) follow the marker: kept as they are.
+    std::string kept;
+    {
+      std::ifstream old(out_path);
+      const std::string text((std::istreambuf_iterator<char>(old)), std::istreambuf_iterator<char>());
+      if (const auto at = text.find(kKeptSectionsMarker); at != std::string::npos) kept = "\n" + text.substr(at);
+    }
     std::ofstream f(out_path);
-    f << md.str();
+    f << md.str() << kept;
   }
   return 0;
 }

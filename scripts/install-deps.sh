@@ -14,6 +14,8 @@ PACKAGES=(
   libcpp-httplib-dev nlohmann-json3-dev # HTTP server, JSON
   libhttp-parser-dev                    # request framing (service/http_front)
   libsqlite3-dev                        # run store
+  libpqxx-dev                           # the PostgreSQL run store (DATABASE_URL)
+  postgresql                            # a real PostgreSQL for the two-replica tests (a throwaway cluster per test run)
   libcli11-dev libspdlog-dev libfmt-dev # command line, logging
   libssl-dev                            # SHA-256 (libcrypto)
   libxlsxwriter-dev                     # Excel export

@@ -63,6 +63,21 @@ Run::Run(std::string id, RunSpec spec, std::string created_at)
   spec_->request.run_id = id_;
 }
 
+Run::Run(const StoredRun& stored) : id_(stored.id), mirror_(true) {
+  created_at_ = stored.created_at;
+  status_ = stored.status;
+  reason_ = stored.reason;
+  mirror_view_ = json::parse(stored.summary_json, nullptr, false);
+  if (!mirror_view_.is_object()) mirror_view_ = {{"run_id", id_}, {"status", status_}};
+  time_limit_ = mirror_view_.value("time_limit_seconds", 30.0);
+  kind_ = stored.kind;
+  parent_run_id_ = stored.parent_run_id;
+  const json events = json::parse(stored.events_json, nullptr, false);
+  if (events.is_array())
+    for (const json& e : events)
+      events_.push_back(RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())});
+}
+
 std::string Run::status() const {
   std::lock_guard lock(mu_);
   return status_;
@@ -79,6 +94,7 @@ json Run::view() const {
 }
 
 json Run::view_locked() const {
+  if (mirror_) return mirror_view_;
   const std::string base = "/api/v1/runs/" + id_;
   json progress = {{"best_drivers", incumbent_ < 0 ? json() : json(incumbent_)},
                    {"lower_bound", lower_bound_},
@@ -176,15 +192,27 @@ RunManager::~RunManager() {
   stop();
 }
 
+bool RunManager::shared() const { return store_.shared(); }
+
 void RunManager::start() {
   std::lock_guard lock(mu_);
   if (!workers_.empty()) return;
-  for (int i = 0; i < options_.max_concurrent_runs; ++i) workers_.emplace_back([this] { worker_loop(); });
+  if (shared()) {
+    if (!load_spec_) throw std::logic_error("RunManager: a shared store needs a spec loader");
+    store_.set_on_change([this](const std::string& id) { on_store_change(id); });
+    for (int i = 0; i < options_.max_concurrent_runs; ++i) workers_.emplace_back([this] { shared_worker_loop(); });
+    lease_thread_ = std::thread([this] { lease_loop(); });
+    mirror_thread_ = std::thread([this] { mirror_loop(); });
+  } else {
+    for (int i = 0; i < options_.max_concurrent_runs; ++i) workers_.emplace_back([this] { worker_loop(); });
+  }
   update_gauges_locked();
 }
 
 void RunManager::update_gauges_locked() {
-  metrics_.set_runs(static_cast<int>(running_runs_.size()), static_cast<int>(queue_.size()));
+  // With a shared store the queue is global: every replica reports the store's count (the HPA's metric).
+  metrics_.set_runs(static_cast<int>(running_runs_.size()),
+                    static_cast<int>(shared() ? global_queued_ : static_cast<long long>(queue_.size())));
 }
 
 int RunManager::running() const {
@@ -194,12 +222,13 @@ int RunManager::running() const {
 
 int RunManager::queued() const {
   std::lock_guard lock(mu_);
-  return static_cast<int>(queue_.size());
+  return static_cast<int>(shared() ? global_queued_ : static_cast<long long>(queue_.size()));
 }
 
 RunManager::Submitted RunManager::submit(RunSpec spec) {
   Submitted out;
   const std::string id = new_run_id();
+  if (shared()) return submit_shared(id, std::move(spec));
   {
     std::lock_guard lock(mu_);
     if (draining_) {
@@ -276,9 +305,18 @@ RunManager::Submitted RunManager::submit(RunSpec spec) {
 }
 
 std::shared_ptr<Run> RunManager::live(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = live_.find(id);
-  return it == live_.end() ? nullptr : it->second;
+  std::shared_ptr<Run> run;
+  {
+    std::lock_guard lock(mu_);
+    auto it = live_.find(id);
+    if (it != live_.end()) run = it->second;
+  }
+  if (!run) return shared() ? mirror(id) : nullptr;
+  // A run whose end is being stored: another replica may already serve that end (it reads the
+  // store), so this one waits the few milliseconds until it shows it too.
+  std::unique_lock rl(run->mu_);
+  if (run->finishing_) run->cv_.wait_for(rl, std::chrono::seconds(5), [&] { return run->finished_; });
+  return run;
 }
 
 RunManager::CancelOutcome RunManager::cancel(const std::string& id) {
@@ -287,16 +325,18 @@ RunManager::CancelOutcome RunManager::cancel(const std::string& id) {
   {
     std::lock_guard lock(mu_);
     auto it = live_.find(id);
-    if (it == live_.end()) return CancelOutcome::NotFound;
-    run = it->second;
-    auto q = std::find(queue_.begin(), queue_.end(), run);
-    if (q != queue_.end()) {
-      queue_.erase(q);
-      was_queued = true;
-      running_runs_.push_back(run);  // accounted as finishing until finish_run removes it
-      update_gauges_locked();
+    if (it != live_.end()) {
+      run = it->second;
+      auto q = std::find(queue_.begin(), queue_.end(), run);
+      if (q != queue_.end()) {
+        queue_.erase(q);
+        was_queued = true;
+        running_runs_.push_back(run);  // accounted as finishing until finish_run removes it
+        update_gauges_locked();
+      }
     }
   }
+  if (!run) return shared() ? cancel_elsewhere(id) : CancelOutcome::NotFound;
   if (was_queued) {
     finish_run(run, "CANCELLED", "CANCELLED_BY_CLIENT", nullptr, nullptr);
     return CancelOutcome::Cancelled;
@@ -310,6 +350,22 @@ RunManager::CancelOutcome RunManager::cancel(const std::string& id) {
   return CancelOutcome::Requested;
 }
 
+// Shared store: a run not executing here is queued (claimed here to end it) or runs on another
+// replica (which sees the cancel flag at its next renewal; the NOTIFY makes that at once).
+RunManager::CancelOutcome RunManager::cancel_elsewhere(const std::string& id) {
+  const auto stored = store_.get(id);
+  if (!stored) return CancelOutcome::NotFound;
+  if (stored->status != "QUEUED" && stored->status != "RUNNING") return CancelOutcome::AlreadyFinished;
+  if (stored->status == "QUEUED") {
+    if (auto claim = store_.claim_queued(id, options_.replica_id, options_.lease)) {
+      claim->cancel_requested = true;
+      adopt(*claim);  // ends it CANCELLED
+      return CancelOutcome::Cancelled;
+    }
+  }
+  return store_.request_cancel(id) ? CancelOutcome::Requested : CancelOutcome::AlreadyFinished;
+}
+
 void RunManager::begin_drain() {
   std::vector<std::shared_ptr<Run>> queued;
   {
@@ -320,7 +376,9 @@ void RunManager::begin_drain() {
     for (const auto& r : queued) running_runs_.push_back(r);
     update_gauges_locked();
   }
+  cv_.notify_all();  // shared store: the workers stop claiming
   // Queued runs never started: they end CANCELLED (reason SHUTDOWN) so clients know to resubmit.
+  // (A shared store's queued runs are not this replica's: the other replicas run them.)
   for (const auto& r : queued) finish_run(r, "CANCELLED", "SHUTDOWN", nullptr, nullptr);
 }
 
@@ -341,14 +399,22 @@ void RunManager::cancel_running() {
 }
 
 void RunManager::stop() {
+  if (shared()) store_.set_on_change(nullptr);  // waits for a notification being handled
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
+  lease_cv_.notify_all();
+  {
+    std::lock_guard lock(mirrors_mu_);
+  }
+  mirror_cv_.notify_all();
   for (auto& t : workers_)
     if (t.joinable()) t.join();
   workers_.clear();
+  if (lease_thread_.joinable()) lease_thread_.join();
+  if (mirror_thread_.joinable()) mirror_thread_.join();
 }
 
 void RunManager::worker_loop() {
@@ -550,6 +616,7 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
     }
     end = describe(status, reason, std::move(result));
     run->spec_.reset();  // the tours and request are no longer needed in memory
+    run->finishing_ = true;
   }
   if (docs) {
     end.store.plan = docs->plan_json;
@@ -558,12 +625,34 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
     end.store.roster_csv = docs->roster_csv;
     end.store.tours_csv = docs->tours_csv;
   }
+  const std::string owner = shared() ? options_.replica_id : std::string();
+  end.store.owner = owner;
+  if (shared()) {
+    bool lease_lost = false;
+    {
+      std::lock_guard rl(run->mu_);
+      lease_lost = run->lease_lost_;
+    }
+    if (lease_lost) return abandon(run, "LEASE_LOST");
+    if (reason == "SHUTDOWN") {  // this replica leaves: another one re-runs the run from scratch
+      try {
+        store_.release(run->id(), owner);
+        service_log()->info("run {} given back to the queue (this replica is shutting down)", run->id());
+      } catch (const std::exception& e) {
+        service_log()->error("run store: cannot give run {} back to the queue: {}", run->id(), e.what());
+      }
+      return abandon(run, "RELEASED");
+    }
+  }
   // Persist before anyone is told the run finished: a client that saw the end finds it after a crash.
   std::string store_error;
   bool store_full = false;
   bool persisted = true;
   try {
     store_.finish(end.store);
+  } catch (const LeaseLost& e) {
+    service_log()->warn("run {}: {}; this attempt's result is dropped", run->id(), e.what());
+    return abandon(run, "LEASE_LOST");
   } catch (const std::exception& e) {
     store_error = e.what();
     if (auto* se = dynamic_cast<const StoreError*>(&e)) store_full = se->disk_full();
@@ -573,9 +662,12 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
     {
       std::lock_guard rl(run->mu_);
       end = describe("FAILED", "STORE_WRITE_FAILED: " + store_error, json());
+      end.store.owner = owner;
     }
     try {
       store_.finish(end.store);
+    } catch (const LeaseLost& e2) {
+      return abandon(run, "LEASE_LOST");
     } catch (const std::exception& e2) {
       persisted = false;
       service_log()->error("run store: cannot store run {} as FAILED either: {}", run->id(), e2.what());
@@ -604,7 +696,333 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
   }
   run->cv_.notify_all();
   idle_cv_.notify_all();
+  if (shared()) {  // a mirror of this run here (its submitter's /schedule waits on it) learns the end now
+    std::shared_ptr<Run> m;
+    {
+      std::lock_guard lock(mirrors_mu_);
+      if (auto it = mirrors_.find(run->id()); it != mirrors_.end()) m = it->second;
+    }
+    if (m) refresh_mirror(m);
+  }
   return end.status;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shared store (PostgreSQL): the queue, leases and mirrors
+
+std::string RunManager::abandon(const std::shared_ptr<Run>& run, const std::string& what) {
+  // The run goes on elsewhere (released, or re-claimed by another replica): nothing more is stored
+  // from here, and routes on this replica see it through a mirror from now on.
+  {
+    std::lock_guard lock(mu_);
+    running_runs_.erase(std::remove(running_runs_.begin(), running_runs_.end(), run), running_runs_.end());
+    live_.erase(run->id());
+    update_gauges_locked();
+  }
+  {
+    std::lock_guard rl(run->mu_);
+    run->spec_.reset();
+    run->finished_ = true;
+  }
+  run->cv_.notify_all();
+  idle_cv_.notify_all();
+  return what;
+}
+
+std::optional<int> RunManager::retry_after_estimate() {
+  std::lock_guard dl(durations_mu_);
+  if (recent_durations_s_.empty()) return std::nullopt;
+  std::vector<double> d(recent_durations_s_.begin(), recent_durations_s_.end());
+  std::nth_element(d.begin(), d.begin() + static_cast<long>(d.size() / 2), d.end());
+  return std::max(1, static_cast<int>(std::ceil(d[d.size() / 2])));
+}
+
+RunManager::Submitted RunManager::submit_shared(const std::string& id, RunSpec spec) {
+  Submitted out;
+  if (draining_) {
+    out.error = SubmitError::ShuttingDown;
+    return out;
+  }
+  StoredRun stored;
+  stored.input_json = solve_input_json(spec.request).dump();
+  auto run = std::make_shared<Run>(id, std::move(spec), now_iso_utc());
+  stored.id = id;
+  stored.status = "QUEUED";
+  stored.created_at = run->created_at_;
+  stored.request_content_type = run->spec_->content_type;
+  stored.request_body = run->spec_->body;
+  stored.summary_json = run->view().dump();
+  stored.kind = run->kind_;
+  stored.parent_run_id = run->parent_run_id_;
+  stored.week = run->week_start_;
+  // The queue is the store's: full means MAX_QUEUED_RUNS waiting in the whole store (at least one
+  // may wait, so a run can be taken by whichever replica is free).
+  if (!store_.insert_bounded(stored, std::max(1, options_.max_queued_runs))) {
+    out.error = SubmitError::QueueFull;
+    out.retry_after_s = retry_after_estimate().value_or(5);
+    return out;
+  }
+  {
+    std::lock_guard rl(run->mu_);
+    run->mirror_view_ = run->view_locked();
+    run->mirror_ = true;  // whichever replica claims it, this one follows it through the store
+    run->spec_.reset();
+    run->mirror_seen_ = std::chrono::steady_clock::now();
+  }
+  {
+    std::lock_guard lock(mirrors_mu_);
+    mirrors_[id] = run;
+  }
+  {
+    std::lock_guard lock(mu_);
+    ++wake_seq_;
+  }
+  cv_.notify_all();
+  out.run = run;
+  return out;
+}
+
+void RunManager::shared_worker_loop() {
+  for (;;) {
+    uint64_t seen = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_ || draining_) return;
+      seen = wake_seq_;
+    }
+    std::optional<RunStore::Claim> claim;
+    std::vector<std::string> exhausted;
+    try {
+      claim = store_.claim(options_.replica_id, options_.lease, options_.max_attempts, &exhausted);
+    } catch (const std::exception& e) {
+      service_log()->warn("run store: cannot claim a run: {}", e.what());
+    }
+    std::shared_ptr<Run> run = claim ? adopt(*claim) : nullptr;
+    if (run) {
+      try {
+        execute(run);
+      } catch (const std::exception& e) {
+        service_log()->error("run {}: unexpected error in the run manager: {}", run->id(), e.what());
+        if (!run->finished()) finish_run(run, "FAILED", std::string("INTERNAL_ERROR: ") + e.what(), nullptr, nullptr);
+      }
+      continue;
+    }
+    if (claim) continue;  // ended at once (cancelled while queued, or unreadable): look for the next
+    // Nothing to claim: wait for a NOTIFY of a queued run, or look again in a second (a lease may expire).
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || draining_ || wake_seq_ != seen; });
+  }
+}
+
+std::shared_ptr<Run> RunManager::adopt(RunStore::Claim& claim) {
+  const StoredRun& stored = claim.run;
+  std::shared_ptr<Run> run;
+  std::string error;
+  if (!claim.cancel_requested) {
+    try {
+      RunSpec spec = load_spec_(stored);
+      run = std::make_shared<Run>(stored.id, std::move(spec), stored.created_at);
+      // The event log goes on from an earlier attempt's, so a resumed SSE stream never sees an id twice.
+      const json events = json::parse(stored.events_json, nullptr, false);
+      if (events.is_array())
+        for (const json& e : events)
+          run->events_.push_back(RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())});
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (!run) run = std::make_shared<Run>(stored);
+  {
+    std::lock_guard lock(mu_);
+    live_[stored.id] = run;
+    running_runs_.push_back(run);
+    update_gauges_locked();
+  }
+  if (claim.cancel_requested) {
+    finish_run(run, "CANCELLED", "CANCELLED_BY_CLIENT", nullptr, nullptr);
+    return nullptr;
+  }
+  if (!error.empty()) {
+    service_log()->error("run {}: its stored request cannot be read back: {}", stored.id, error);
+    finish_run(run, "FAILED", "INVALID_STORED_REQUEST: " + error, nullptr, nullptr);
+    return nullptr;
+  }
+  if (claim.attempt > 1)
+    service_log()->warn("run {} re-claimed by {} (attempt {} of {}): its replica stopped; solving it from scratch",
+                        stored.id, options_.replica_id, claim.attempt, options_.max_attempts);
+  return run;
+}
+
+void RunManager::lease_loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lease_cv_.wait_for(lock, options_.renew_interval, [&] { return stopping_.load() || renew_now_; });
+    renew_now_ = false;
+    if (stopping_) break;
+    const std::vector<std::shared_ptr<Run>> runs = running_runs_;
+    lock.unlock();
+    for (const auto& run : runs) {
+      std::string view, events;
+      {
+        std::lock_guard rl(run->mu_);
+        if (run->finished_ || run->mirror_ || run->status_ != "RUNNING") continue;
+        view = run->view_locked().dump();
+        json arr = json::array();
+        for (const RunEvent& ev : run->events_) arr.push_back({{"id", ev.id}, {"event", ev.event}, {"data", ev.data}});
+        events = arr.dump();
+      }
+      try {
+        const RunStore::Lease l = store_.renew(run->id(), options_.replica_id, options_.lease, view, events);
+        std::lock_guard rl(run->mu_);
+        if (!l.held) {
+          if (!run->lease_lost_)
+            service_log()->warn("run {}: lease lost (another replica re-claimed it); stopping this attempt", run->id());
+          run->lease_lost_ = true;
+          if (run->cancel_reason_.empty()) run->cancel_reason_ = "LEASE_LOST";
+          run->cancel_.store(true);
+        } else if (l.cancel_requested) {
+          if (run->cancel_reason_.empty()) run->cancel_reason_ = "CANCELLED_BY_CLIENT";
+          run->cancel_.store(true);
+        }
+      } catch (const std::exception& e) {
+        service_log()->warn("run {}: cannot renew its lease: {}", run->id(), e.what());
+      }
+    }
+    long long queued = -1;
+    try {
+      queued = store_.queue_counts().queued;
+    } catch (const std::exception&) {
+    }
+    lock.lock();
+    if (queued >= 0) {
+      global_queued_ = queued;
+      update_gauges_locked();
+    }
+  }
+}
+
+void RunManager::on_store_change(const std::string& payload) {
+  if (payload.empty()) {  // a run was queued (or the listener re-connected): idle workers look
+    {
+      std::lock_guard lock(mu_);
+      ++wake_seq_;
+    }
+    cv_.notify_all();
+    return;
+  }
+  static const std::string kCancel = "cancel:";
+  if (payload.rfind(kCancel, 0) == 0) {  // a cancel for a run that may be ours: renew (and see the flag) now
+    const std::string id = payload.substr(kCancel.size());
+    {
+      std::lock_guard lock(mu_);
+      if (live_.count(id) == 0) return;
+      renew_now_ = true;
+    }
+    lease_cv_.notify_all();
+    return;
+  }
+  {
+    std::lock_guard lock(mirrors_mu_);
+    if (mirrors_.count(payload) == 0) return;
+    changed_.push_back(payload);
+  }
+  mirror_cv_.notify_all();
+}
+
+std::shared_ptr<Run> RunManager::mirror(const std::string& id) const {
+  std::shared_ptr<Run> known;
+  {
+    std::lock_guard lock(mirrors_mu_);
+    if (auto it = mirrors_.find(id); it != mirrors_.end()) known = it->second;
+  }
+  if (known) {
+    // Read through to the store: a route here never answers older news than another replica just gave.
+    refresh_mirror(known);
+    std::lock_guard rl(known->mu_);
+    if (known->finished_) return nullptr;  // the store has it now
+    known->mirror_seen_ = std::chrono::steady_clock::now();
+    return known;
+  }
+  std::optional<StoredRun> stored;
+  try {
+    stored = store_.get(id);
+  } catch (const std::exception&) {
+    return nullptr;  // the route reads the store itself and answers its error
+  }
+  if (!stored || (stored->status != "QUEUED" && stored->status != "RUNNING")) return nullptr;
+  auto run = std::make_shared<Run>(*stored);
+  run->mirror_seen_ = std::chrono::steady_clock::now();
+  std::lock_guard lock(mirrors_mu_);
+  auto [it, inserted] = mirrors_.emplace(id, run);
+  return it->second;
+}
+
+void RunManager::refresh_mirror(const std::shared_ptr<Run>& run) const {
+  std::optional<StoredRun> stored;
+  std::optional<std::string> plan;
+  try {
+    stored = store_.get(run->id());
+    if (stored && stored->status != "QUEUED" && stored->status != "RUNNING") plan = store_.document(run->id(), RunDocument::Plan);
+  } catch (const std::exception&) {
+    return;  // the store is unwell: look again next time
+  }
+  {
+    std::lock_guard rl(run->mu_);
+    if (run->finished_) return;
+    if (!stored) {  // deleted meanwhile
+      run->status_ = "FAILED";
+      run->reason_ = "DELETED";
+      run->finished_ = true;
+    } else {
+      json view = json::parse(stored->summary_json, nullptr, false);
+      if (view.is_object()) run->mirror_view_ = std::move(view);
+      run->status_ = stored->status;
+      run->reason_ = stored->reason;
+      const json events = json::parse(stored->events_json, nullptr, false);
+      if (events.is_array() && events.size() > run->events_.size()) {
+        run->events_.clear();
+        for (const json& e : events)
+          run->events_.push_back(RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())});
+      }
+      if (stored->status != "QUEUED" && stored->status != "RUNNING") {
+        run->finished_at_ = stored->finished_at;
+        run->result_ = run->mirror_view_.value("result", json());
+        run->plan_json_ = plan.value_or("");
+        run->finished_ = true;
+      }
+    }
+  }
+  run->cv_.notify_all();
+}
+
+void RunManager::mirror_loop() {
+  auto last_full = std::chrono::steady_clock::now();
+  std::unique_lock lock(mirrors_mu_);
+  while (!stopping_) {
+    mirror_cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return stopping_.load() || !changed_.empty(); });
+    if (stopping_) break;
+    const auto now = std::chrono::steady_clock::now();
+    const bool all = now - last_full >= std::chrono::milliseconds(500);  // a missed NOTIFY costs half a second
+    if (all) last_full = now;
+    std::vector<std::shared_ptr<Run>> todo;
+    for (const auto& [id, run] : mirrors_)
+      if (all || std::find(changed_.begin(), changed_.end(), id) != changed_.end()) todo.push_back(run);
+    changed_.clear();
+    lock.unlock();
+    for (const auto& run : todo) refresh_mirror(run);
+    lock.lock();
+    // Finished mirrors leave (the store serves them); so do those nobody asked for in a minute.
+    for (auto it = mirrors_.begin(); it != mirrors_.end();) {
+      bool drop = false;
+      {
+        std::lock_guard rl(it->second->mu_);
+        drop = it->second->finished_ ||
+               (it->second.use_count() == 1 && now - it->second->mirror_seen_ > std::chrono::minutes(1));
+      }
+      if (drop) it = mirrors_.erase(it);
+      else ++it;
+    }
+  }
 }
 
 }  // namespace so

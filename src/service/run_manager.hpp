@@ -2,6 +2,12 @@
 // The run manager (api.md §3): a bounded worker pool (MAX_CONCURRENT_RUNS) in front of a bounded
 // queue (MAX_QUEUED_RUNS), real cancellation, per-run event logs for SSE, and persistence of
 // every state change in the run store. POST /schedule and POST /runs both go through it.
+//
+// With a shared store (PostgreSQL, RunStore::shared()) the queue is the store's (issue 14): a
+// submit inserts a QUEUED run, the workers of every replica claim runs from the store under a
+// lease that a renewal thread extends (storing the live view and events as it goes), a run of a
+// replica that died is re-claimed when its lease expires, and runs executing elsewhere are seen
+// here as mirrors: Run objects refreshed from the store, so every route serves every run.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,11 +24,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/report.hpp"
+#include "service/run_store.hpp"
 #include "solver/solve.hpp"
 
 namespace so {
 
-class RunStore;
 class ServiceMetrics;
 
 struct RunEvent {
@@ -61,6 +67,8 @@ using SolveFunction = std::function<PlanReport(const SolveRequest&, const SolveC
 class Run {
  public:
   Run(std::string id, RunSpec spec, std::string created_at);
+  // A mirror (shared store): a run known only through its stored row.
+  explicit Run(const StoredRun& stored);
 
   const std::string& id() const { return id_; }
   const std::string& correlation_id() const { return correlation_id_; }
@@ -117,11 +125,25 @@ class Run {
   std::string plan_json_;
   std::string store_error_;
   bool store_full_ = false;
+  // Shared store: a run executing on another replica (or not yet claimed), seen through the store.
+  bool mirror_ = false;
+  nlohmann::json mirror_view_;  // its stored status view
+  std::chrono::steady_clock::time_point mirror_seen_{};  // last time a route asked for it
+  bool lease_lost_ = false;  // another replica re-claimed it: this attempt writes nothing more
+  bool finishing_ = false;   // its end is being stored: the store may already say what this does not yet
 };
+
+// Rebuilds a claimed run's solve from its stored row (shared store; the server parses input_json).
+using SpecLoader = std::function<RunSpec(const StoredRun&)>;
 
 struct RunManagerOptions {
   int max_concurrent_runs = 1;
   int max_queued_runs = 16;
+  // Shared store only.
+  std::string replica_id;                                 // the lease owner's name
+  std::chrono::milliseconds lease{10000};                 // a dead replica's runs are re-claimed after this
+  std::chrono::milliseconds renew_interval{1000};         // also how often remote viewers see progress
+  int max_attempts = 3;                                   // claims of one run before it fails
 };
 
 class RunManager {
@@ -139,6 +161,8 @@ class RunManager {
   // exceptions are logged and ignored.
   using FinishedHook = std::function<void(const std::string& run_id, const std::string& status, size_t tours)>;
   void set_on_finished(FinishedHook hook) { on_finished_ = std::move(hook); }
+  // Shared store: how a claimed run's solve is rebuilt from the store (before start()).
+  void set_spec_loader(SpecLoader loader) { load_spec_ = std::move(loader); }
 
   enum class SubmitError { None, QueueFull, ShuttingDown };
   struct Submitted {
@@ -170,6 +194,19 @@ class RunManager {
  private:
   void worker_loop();
   void execute(const std::shared_ptr<Run>& run);
+  // Shared store.
+  bool shared() const;
+  void shared_worker_loop();
+  std::shared_ptr<Run> adopt(RunStore::Claim& claim);  // a claimed run, ready to execute (or finished)
+  void lease_loop();
+  void mirror_loop();
+  void refresh_mirror(const std::shared_ptr<Run>& run) const;
+  std::shared_ptr<Run> mirror(const std::string& id) const;  // creates one for a run in flight elsewhere
+  void on_store_change(const std::string& id);
+  Submitted submit_shared(const std::string& id, RunSpec spec);
+  CancelOutcome cancel_elsewhere(const std::string& id);
+  std::string abandon(const std::shared_ptr<Run>& run, const std::string& what);
+  std::optional<int> retry_after_estimate();  // the median duration of recent runs, if any
   // Stores the run's end, then shows it (status, waiters, SSE); returns the status shown, which is
   // FAILED (STORE_WRITE_FAILED) when the store refused the result: nothing is reported that was not stored.
   std::string finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,
@@ -194,6 +231,18 @@ class RunManager {
   std::condition_variable idle_cv_;
   std::vector<std::thread> workers_;
   std::atomic<bool> draining_{false}, stopping_{false};
+
+  // Shared store.
+  SpecLoader load_spec_;
+  uint64_t wake_seq_ = 0;          // under mu_: bumped when a run was queued anywhere
+  long long global_queued_ = 0;    // under mu_: QUEUED in the whole store (the gauge, the HPA's metric)
+  mutable std::mutex mirrors_mu_;  // taken after mu_, never before
+  mutable std::map<std::string, std::shared_ptr<Run>> mirrors_;
+  std::condition_variable mirror_cv_;
+  std::vector<std::string> changed_;  // under mirrors_mu_: runs another replica changed
+  std::condition_variable lease_cv_;  // under mu_
+  bool renew_now_ = false;            // under mu_
+  std::thread lease_thread_, mirror_thread_;
 };
 
 // Nominal budget slices of solver.md (profiling 2 %, phase1 50 %, phase2 15 %, lns 28 %, buffer 5 %).

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "service/log.hpp"
+#include "service/pg_run_store.hpp"
 
 namespace so {
 
@@ -657,7 +658,30 @@ std::vector<std::string> SqliteRunStore::rewrite_all(const std::function<bool(Ru
   });
 }
 
-std::unique_ptr<RunStore> open_run_store(const std::string& data_dir, int max_stored_runs) {
+// A one-process store has no shared queue: the run manager never calls these on it.
+bool RunStore::insert_bounded(const StoredRun& run, long long) {
+  insert(run);
+  return true;
+}
+std::optional<RunStore::Claim> RunStore::claim(const std::string&, std::chrono::milliseconds, int,
+                                               std::vector<std::string>*) {
+  return std::nullopt;
+}
+std::optional<RunStore::Claim> RunStore::claim_queued(const std::string&, const std::string&, std::chrono::milliseconds) {
+  return std::nullopt;
+}
+RunStore::Lease RunStore::renew(const std::string&, const std::string&, std::chrono::milliseconds, const std::string&,
+                                const std::string&) {
+  return {true, false};
+}
+bool RunStore::request_cancel(const std::string&) { return false; }
+void RunStore::release(const std::string&, const std::string&) {}
+RunStore::QueueCounts RunStore::queue_counts() const { return {}; }
+void RunStore::set_on_change(std::function<void(const std::string&)>) {}
+
+std::unique_ptr<RunStore> open_run_store(const std::string& data_dir, int max_stored_runs,
+                                         const std::string& database_url) {
+  if (!database_url.empty()) return open_pg_run_store(database_url, max_stored_runs);
   return std::make_unique<SqliteRunStore>(data_dir, max_stored_runs);
 }
 

@@ -92,6 +92,7 @@ class RunStore {
   struct Finish {
     std::string id, status, reason, finished_at, summary_json, events_json;
     std::optional<std::string> plan, report, canonical_report, roster_csv, tours_csv;
+    std::string owner;  // shared store: only the lease holder may finish (else LeaseLost); "" = anyone
   };
   virtual void finish(const Finish& f) = 0;  // one transaction, then retention
 
@@ -142,6 +143,57 @@ class RunStore {
     std::optional<std::string> plan, report, canonical_report, roster_csv, tours_csv;
   };
   virtual std::vector<std::string> rewrite_all(const std::function<bool(RunTexts&)>& f) = 0;
+
+  // --- The shared queue (issue 14; README "Running more than one replica") -----------------------
+  // A store shared by replicas (PostgreSQL) is the queue: any replica inserts a run, any replica
+  // claims it. The SQLite store is one process's: it answers shared() == false and the run manager
+  // keeps its queue in memory; the calls below are then never made.
+  virtual bool shared() const { return false; }
+
+  // Inserts a new QUEUED run unless `max_queued` runs are already queued in the whole store
+  // (checked and inserted atomically across replicas). Returns false when the queue is full.
+  virtual bool insert_bounded(const StoredRun& run, long long max_queued);
+  // A claimed run: its row with the request and the event log so far (of an earlier attempt).
+  struct Claim {
+    StoredRun run;
+    int attempt = 0;                // 1 for the first claim
+    bool cancel_requested = false;  // cancelled while queued or while its owner was gone
+  };
+  // Claims the oldest QUEUED run, or a RUNNING run whose lease expired (its owner died), for
+  // `owner` with a lease of `lease`. A run whose lease expired after `max_attempts` claims is
+  // failed (ATTEMPTS_EXHAUSTED, its id in `exhausted`) instead of claimed again.
+  virtual std::optional<Claim> claim(const std::string& owner, std::chrono::milliseconds lease, int max_attempts,
+                                     std::vector<std::string>* exhausted);
+  // Claims one QUEUED run by id (to cancel it from any replica); nullopt when it is not queued.
+  virtual std::optional<Claim> claim_queued(const std::string& id, const std::string& owner,
+                                            std::chrono::milliseconds lease);
+  // Renews `owner`'s lease on a running run and stores its live status view and event log so far.
+  struct Lease {
+    bool held = false;              // false: the lease expired and another replica may run it
+    bool cancel_requested = false;  // a cancel arrived through another replica
+  };
+  virtual Lease renew(const std::string& id, const std::string& owner, std::chrono::milliseconds lease,
+                      const std::string& summary_json, const std::string& events_json);
+  // Asks the owner of a running run to cancel it (it sees the flag at its next renewal). Returns
+  // false when the run is not running.
+  virtual bool request_cancel(const std::string& id);
+  // Gives a running run back to the queue (a replica shutting down): another replica re-runs it.
+  virtual void release(const std::string& id, const std::string& owner);
+  // Runs QUEUED and RUNNING in the whole store.
+  struct QueueCounts {
+    long long queued = 0, running = 0;
+  };
+  virtual QueueCounts queue_counts() const;
+  // Called (on the store's listener thread) when another replica changed a run or queued one:
+  // the run's id, or "" for "a run was queued".
+  virtual void set_on_change(std::function<void(const std::string& id)> f);
+};
+
+// A finish whose run was claimed by another replica meanwhile (the lease had expired): nothing
+// was written; the other replica's attempt is the run.
+class LeaseLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // The SQLite file store: one file under DATA_DIR.
@@ -198,7 +250,9 @@ class SqliteRunStore : public RunStore {
   long long count_pruned_ = 0;  // under mu_
 };
 
-// The store for DATA_DIR (SQLite); a PostgreSQL store would be chosen here by a URL.
-std::unique_ptr<RunStore> open_run_store(const std::string& data_dir, int max_stored_runs);
+// The store: PostgreSQL when `database_url` is set (postgresql://… or postgres://…, service/
+// pg_run_store.hpp), else the SQLite file under DATA_DIR.
+std::unique_ptr<RunStore> open_run_store(const std::string& data_dir, int max_stored_runs,
+                                         const std::string& database_url = "");
 
 }  // namespace so

@@ -102,6 +102,13 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+// The lease owner's name when REPLICA_ID is not set: the host (the pod's name under Kubernetes) and pid.
+std::string default_replica_id() {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof host, "replica");
+  return std::string(host) + "-" + std::to_string(::getpid());
+}
+
 }  // namespace
 
 ServerOptions options_from_environment() {
@@ -109,6 +116,9 @@ ServerOptions options_from_environment() {
   o.host = env_or("HOST", o.host);
   o.port = static_cast<int>(env_int("PORT", o.port, 0, 65535));
   o.data_dir = env_or("DATA_DIR", o.data_dir);
+  o.database_url = env_or("DATABASE_URL", "");
+  o.replica_id = env_or("REPLICA_ID", "");
+  o.run_lease_seconds = env_double("RUN_LEASE_SECONDS", o.run_lease_seconds, 1, 3600);
   o.max_concurrent_runs = static_cast<int>(env_int("MAX_CONCURRENT_RUNS", o.max_concurrent_runs, 1, 1024));
   o.max_queued_runs = static_cast<int>(env_int("MAX_QUEUED_RUNS", o.max_queued_runs, 0, 100000));
   o.max_body_bytes = static_cast<size_t>(
@@ -595,6 +605,10 @@ struct Service::Impl {
     if (!run) return;
     ScopedLogContext ctx(t_request.correlation_id, run->id());
     while (!run->wait_finished(std::chrono::seconds(1))) {
+      // Shared store: a run this replica does not finish (another replica has it) must not hold the shutdown.
+      if (http_stopping.load())
+        return send_json(res, 503, {{"detail", "this replica is shutting down; run " + run->id() +
+                                                   " goes on: GET /api/v1/runs/" + run->id() + " for its result"}});
     }
     std::string plan = run->plan_json();
     bool disk_full = false;
@@ -1145,12 +1159,30 @@ struct Service::Impl {
     ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the process
     metrics = std::make_unique<ServiceMetrics>(
         std::vector<std::string>{"/api/v1/schedule", "/api/v1/runs", "/api/v1/replan", "/api/v1/diagnostics"});
-    store = open_run_store(opt.data_dir, opt.max_stored_runs);
+    store = open_run_store(opt.data_dir, opt.max_stored_runs, opt.database_url);
     for (const auto& id : store->mark_interrupted(now_iso_utc()))
       service_log()->warn("run {} was in flight when the previous process stopped: now FAILED (INTERRUPTED)", id);
-    runs = std::make_unique<RunManager>(
-        RunManagerOptions{opt.max_concurrent_runs, opt.max_queued_runs}, *store, *metrics, solve,
-        [](const PlanReport& r, const std::vector<Tour>& t) { return render_documents(r, t); });
+    RunManagerOptions run_options{opt.max_concurrent_runs, opt.max_queued_runs};
+    run_options.replica_id = opt.replica_id.empty() ? default_replica_id() : opt.replica_id;
+    run_options.lease = std::chrono::milliseconds(static_cast<long long>(opt.run_lease_seconds * 1000));
+    run_options.renew_interval = std::min(std::chrono::milliseconds(1000), run_options.lease / 3);
+    runs = std::make_unique<RunManager>(run_options, *store, *metrics, solve,
+                                        [](const PlanReport& r, const std::vector<Tour>& t) { return render_documents(r, t); });
+    // A run claimed from the shared queue is solved from its stored input (solve_input_json), which
+    // parses back to the same request: the same signature on whichever replica runs it.
+    runs->set_spec_loader([this](const StoredRun& r) {
+      SolveParseResult parsed =
+          parse_solve_request("application/json", r.input_json, {}, opt.solver_defaults, r.week.empty() ? next_monday() : r.week);
+      if (parsed.error) throw std::runtime_error(parsed.error->body.dump());
+      RunSpec spec;
+      spec.request = std::move(parsed.solve->request);
+      const json view = json::parse(r.summary_json, nullptr, false);
+      spec.input_format = view.is_object() ? view.value("input_format", "json") : "json";
+      spec.content_type = r.request_content_type;
+      spec.kind = r.kind;
+      spec.parent_run_id = r.parent_run_id;
+      return spec;
+    });
     // A finished plan is usually looked at and edited next: read it back for the dispatcher routes
     // now, on the worker, so the first check or candidates call is as fast as the next ones.
     runs->set_on_finished([this](const std::string& id, const std::string& status, size_t tours) {

@@ -22,6 +22,10 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   int port = 8000;                 // 0 = an ephemeral port (tests)
   std::string data_dir = "./data";  // run store folder; "" or ":memory:" = in memory
+  // postgresql://… : the PostgreSQL run store and queue shared by replicas (then DATA_DIR is unused).
+  std::string database_url;
+  std::string replica_id;      // this replica's name as lease owner; "" = <hostname>-<pid>
+  double run_lease_seconds = 10;  // a dead replica's running runs are re-claimed after this
   int max_concurrent_runs = default_max_concurrent_runs();
   int max_queued_runs = 16;
   size_t max_body_bytes = 8u * 1024 * 1024;
@@ -46,7 +50,7 @@ struct ServerOptions {
   static int default_max_concurrent_runs();  // max(1, cores / 2)
 };
 
-// Reads HOST, PORT, DATA_DIR, MAX_CONCURRENT_RUNS, MAX_QUEUED_RUNS, MAX_BODY_BYTES, API_TOKEN,
+// Reads HOST, PORT, DATA_DIR, DATABASE_URL, REPLICA_ID, RUN_LEASE_SECONDS, MAX_CONCURRENT_RUNS, MAX_QUEUED_RUNS, MAX_BODY_BYTES, API_TOKEN,
 // CORS_ORIGINS, LOG_LEVEL, LOG_FORMAT, MAX_STORED_RUNS, RETENTION_DAYS, RETENTION_SWEEP_SECONDS, SHUTDOWN_GRACE_SECONDS,
 // READ_TIMEOUT_SECONDS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT and the feature flags (ENABLE_FILL_TO_TARGET, ENABLE_BAD_BLOCK_MIX_RERUN).
 // Throws std::invalid_argument naming the variable when a value is malformed.

@@ -67,60 +67,8 @@ std::string store_bytes(const std::filesystem::path& dir) {
   return file_bytes(dir / "runs.sqlite3") + file_bytes(dir / "runs.sqlite3-wal");
 }
 
-// Every store implementation passes the same tests: the in-memory and the file store here
-// (a PostgreSQL store would be one more parameter).
-class StoreContract : public ::testing::TestWithParam<bool> {
- protected:
-  void SetUp() override {
-    if (GetParam()) dir_ = std::make_unique<test::TempDir>();
-    store_ = open_run_store(dir_ ? dir_->str() : "", 3);
-  }
-  std::unique_ptr<test::TempDir> dir_;
-  std::unique_ptr<RunStore> store_;
-};
-
-TEST_P(StoreContract, DeleteRunRemovesTheRunAndAllItsDocuments) {
-  RunStore& s = *store_;
-  add_finished(s, "a", "2030-01-01T00:00:05.000Z", "Zora Marker");
-  add_finished(s, "b", "2030-01-01T00:00:06.000Z");
-  ASSERT_TRUE(s.document("a", RunDocument::Plan));
-  EXPECT_TRUE(s.delete_run("a"));
-  EXPECT_FALSE(s.get("a", true));
-  for (auto doc : {RunDocument::Plan, RunDocument::Report, RunDocument::CanonicalReport, RunDocument::RosterCsv,
-                   RunDocument::ToursCsv})
-    EXPECT_FALSE(s.document("a", doc));
-  EXPECT_EQ(s.count(), 1);
-  EXPECT_EQ(s.list(10, "").at(0).id, "b");
-  EXPECT_FALSE(s.delete_run("a"));  // a second delete finds nothing
-  s.reclaim_space();
-  EXPECT_TRUE(s.get("b"));  // the vacuum keeps the other runs
-}
-
-TEST_P(StoreContract, SweepRemovesRunsFinishedBeforeTheCutoffButKeepsPublishedAndInFlightRuns) {
-  RunStore& s = *store_;
-  add_finished(s, "old", "2030-01-01T00:00:00.000Z");
-  add_finished(s, "old-published", "2030-01-01T00:00:00.000Z");
-  s.publish("old-published", "2030-01-07", "", "2030-01-01T00:00:01.000Z");
-  s.insert(queued("in-flight"));  // no finished_at
-  s.mark_running("in-flight", "2030-01-01T00:00:00.000Z", "{}");
-  EXPECT_TRUE(s.sweep("2030-01-01T00:00:00.000Z").ids.empty());  // finished exactly at the cut-off: kept
-  SweepResult r = s.sweep("2030-02-01T00:00:00.000Z");
-  EXPECT_EQ(r.ids, std::vector<std::string>{"old"});
-  EXPECT_FALSE(s.get("old"));
-  EXPECT_TRUE(s.get("old-published"));
-  EXPECT_TRUE(s.get("in-flight"));
-}
-
-TEST_P(StoreContract, CountRetentionReportsWhatItPruned) {
-  RunStore& s = *store_;  // keeps 3
-  for (int i = 0; i < 5; ++i) add_finished(s, "r" + std::to_string(i), "2030-01-01T00:00:0" + std::to_string(i) + ".000Z");
-  EXPECT_EQ(s.count(), 3);
-  EXPECT_EQ(s.take_count_pruned(), 2);
-  EXPECT_EQ(s.take_count_pruned(), 0);
-}
-
-INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "File" : "Memory"; });
+// Delete, sweep and count retention of every store implementation (SQLite in memory and on file,
+// PostgreSQL): one contract suite, tests/pg/store_contract_test.cpp.
 
 TEST(PersonalData, DeletedRunLeavesNoBytesInTheStoreFileAfterTheVacuum) {
   test::TempDir dir;

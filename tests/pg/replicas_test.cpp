@@ -189,6 +189,30 @@ TEST(TwoReplicas, WhenTheReplicaRunningARunIsKilledTheOtherFinishesItWithTheDire
   EXPECT_EQ(events.back().second, "run_completed");
 }
 
+TEST(TwoReplicas, AReplicaStoppedWithSigtermGivesItsRunningRunBackToTheQueue) {
+  REQUIRE_BINARY();
+  REQUIRE_PG(cluster);
+  test::TestDatabase db(*cluster);
+  Replica a("A", db.url());
+  ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
+  auto ca = a.client();
+  const std::string id = post_run(ca, long_body(20));
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
+  Replica b("B", db.url());
+  ASSERT_TRUE(b.process->wait_ready(30s)) << b.process->log();
+  auto cb = b.client();
+  a.process->signal(SIGTERM);  // a rolling deploy: grace 1 s, then the run goes back to the queue
+  const auto rc = a.process->wait_exit(30s);
+  ASSERT_TRUE(rc) << a.process->log();
+  EXPECT_EQ(*rc, 0) << a.process->log();
+  EXPECT_NE(a.process->log().find("given back to the queue"), std::string::npos) << a.process->log();
+  // B takes it at once (no lease to wait for) and finishes it; it was not cancelled.
+  EXPECT_EQ(wait_status(cb, id, {"COMPLETED", "CANCELLED", "FAILED"}, 90s), "COMPLETED") << b.process->log();
+  EXPECT_TRUE(b.ran(id)) << b.process->log();
+  EXPECT_EQ(b.process->log().find("re-claimed"), std::string::npos) << "a released run is not a failed attempt";
+}
+
 TEST(TwoReplicas, ACancelThroughBStopsTheRunRunningOnA) {
   REQUIRE_BINARY();
   REQUIRE_PG(cluster);

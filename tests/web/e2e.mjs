@@ -34,7 +34,7 @@ function arg(name, fallback) {
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
 const BINARY = path.resolve(positional[0] || process.env.SO_BINARY || path.join(REPO, 'build', 'shift-optimizer'));
 const ARTIFACTS = path.resolve(arg('--artifacts', process.env.SO_ARTIFACTS_DIR || path.join(REPO, 'build', 'test-artifacts')));
-const TIME_LIMIT = Number(arg('--time-limit', process.env.E2E_TIME_LIMIT || '8'));
+const TIME_LIMIT = Number(arg('--time-limit', process.env.E2E_TIME_LIMIT || '4'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FORECAST = path.join(REPO, 'examples', 'demo_week.csv');
 const TOKEN = `e2e-${crypto.randomBytes(12).toString('hex')}`;
@@ -215,6 +215,23 @@ async function dispatcherWeek(page) {
   const poolRows = fs.readFileSync(POOL, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
   const poolQuals = new Map(poolRows.map((c) => [c[0], c[2] ? c[2].split('|') : []]));
 
+  // Keyboard: the first 30 tab stops are all visible and show a focus ring (no hidden file inputs).
+  await page.focus('#lang-toggle');  // the last stop of the top bar: the upload form comes next
+  const stops = [];
+  for (let i = 0; i < 30; i += 1) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => {
+      const e = document.activeElement;
+      const r = e.getBoundingClientRect();
+      const cs = getComputedStyle(e);
+      if (e === document.body) return { id: 'BODY', visible: true, ring: true };  // past the end: the browser's own UI
+      return { id: e.id || e.tagName, visible: r.width > 4 && r.height > 4 && cs.opacity !== '0', ring: cs.outlineStyle !== 'none' && cs.outlineWidth !== '0px' };
+    }));
+  }
+  eq('keyboard: no invisible tab stops', stops.filter((x) => !x.visible).map((x) => x.id), []);
+  eq('keyboard: a visible focus ring on every tab stop', stops.filter((x) => !x.ring).map((x) => x.id), []);
+  check('keyboard: the drop zones are tab stops', stops.some((x) => x.id === 'dropzone') && stops.some((x) => x.id === 'drivers-drop'), stops.map((x) => x.id).join(','));
+
   // Guards first: an Excel file as forecast is answered on the page; a broken pool blocks Start.
   await page.setInputFiles('#file-input', { name: 'woche.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]) });
   await page.waitForSelector('#preview-error');
@@ -314,6 +331,10 @@ async function dispatcherWeek(page) {
   await page.fill('#replan-from-time', '00:00');
   await page.selectOption('#replan-to-day', 'Sun');
   await page.fill('#replan-to-time', '23:59');
+  // Plus a cancelled Thursday tour of another driver and an added Thursday tour.
+  const cancelled = editPlan.drivers.find((d) => d.driver_id !== sick.driver_id && d.blocks.some((b) => b.day === 'Thu')).blocks.find((b) => b.day === 'Thu').tours[0].id;
+  await page.fill('#replan-cancelled', cancelled);
+  await page.fill('#replan-added', 'Do 06:00-10:30');
   await axeCheck(page, 'the "Fahrer fällt aus" form');
   await page.click('#replan-start');
   const replanId = await waitForNewResult(page, editId, TIME_LIMIT + 60);
@@ -325,6 +346,7 @@ async function dispatcherWeek(page) {
     await page.$$eval('#call-list tbody tr', (rows) => rows.map((r) => [r.dataset.driver, r.dataset.gained, r.dataset.lost])),
     ch.per_driver.map((p) => [p.driver_id, p.gained.join(' '), p.lost.join(' ')]));
   check('the sick driver is on the call list', ch.per_driver.some((p) => p.driver_id === sick.driver_id));
+  check('the cancelled tour is lost and the added tour X1 gained', ch.per_driver.some((p) => p.lost.includes(cancelled)) && ch.per_driver.some((p) => p.gained.includes('X1')), JSON.stringify(ch.per_driver));
   const dayOf = new Map();
   for (const plan of [editPlan, replan]) for (const d of plan.drivers) for (const b of d.blocks) for (const x of b.tours) dayOf.set(x.id, b.day);
   const inMatrix = new Set(replan.drivers.map((d) => d.driver_id));
@@ -374,6 +396,11 @@ async function dispatcherWeek(page) {
   check('print: the matrix box clips nothing', !printed.clipped);
   eq('print: every matrix row present', printed.rows, replan.drivers.length);
   await shot(page, 'week-6-print.png', true);
+  // One page per driver (the "Je Fahrer eine Seite drucken" button sets this class before printing).
+  await page.evaluate(() => document.body.classList.add('print-per-driver'));
+  const perDriver = await page.$$eval('#matrix-table tbody tr', (rows) => rows.filter((r) => getComputedStyle(r).breakAfter === 'page').length);
+  eq('print per driver: a page break after every driver row', perDriver, replan.drivers.length);
+  await page.evaluate(() => document.body.classList.remove('print-per-driver'));
   await page.emulateMedia({ media: 'screen' });
 
   // A phone: 390 px wide, no horizontal overflow, first screen and result.
@@ -599,12 +626,16 @@ async function main() {
     check('roster CSV: UTF-8 BOM and German header', rosterText.startsWith('\uFEFFFahrer;Montag;Dienstag'), rosterText.slice(0, 40));
     eq('roster CSV: one line per driver', rosterText.trim().split('\n').length - 1, plan.drivers.length);
     eq('roster CSV: file name', roster.name, `${runId}_roster.csv`);
+    check('roster CSV: hours with a decimal comma', /;\d+,\d\d;(FTE|PT)\n/.test(rosterText) && !/;\d+\.\d\d;(FTE|PT)\n/.test(rosterText), rosterText.split('\n')[1]);
   }
   const tours = await grab('#dl-tours-csv');
   if (tours) {
     const toursText = tours.bytes.toString('utf8');
-    check('tours CSV: header', toursText.startsWith('driver;day;block_id;block_type;tour_id;start;end'), toursText.slice(0, 60));
+    check('tours CSV from the German page: German header (lang=de)', toursText.startsWith('\uFEFFFahrer;Tag;Block;Blocktyp;Tour;Beginn;Ende'), toursText.slice(0, 60));
+    check('tours CSV: German day and block names', toursText.includes(';Montag;') && !toursText.includes(';Mon;') && !/2er-(regular|split)/.test(toursText));
     eq('tours CSV: one line per tour', toursText.trim().split('\n').length - 1, expectedTours);
+    const apiTours = (await api('GET', `runs/${runId}/export/tours.csv`)).body.toString('utf8');
+    check('tours CSV route without lang: the API default (English, no BOM)', apiTours.startsWith('driver;day;block_id;block_type;tour_id;start;end'), apiTours.slice(0, 60));
   }
   const xlsx = await grab('#dl-xlsx');
   if (xlsx) {

@@ -14,7 +14,7 @@ import { initReplan, showChanges } from './replan.js';
 import { initVersions, showVersions } from './versions.js';
 import { detailMessage } from './messages.js';
 
-const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'DRAFT_WITH_VIOLATIONS']);  // a draft is a saved edit: finished
 let ready = null;
 let busy = false;     // the POST that starts a run is on its way
 let running = false;  // a run this page started is queued or running: no second one

@@ -172,7 +172,7 @@ export const translations = {
     'matrix.sort_hint': 'Spaltenkopf anklicken zum Sortieren',
     'matrix.per_day': 'Fahrer im Einsatz',
     'matrix.tours_per_day': 'Touren',
-    'matrix.filter': 'Fahrer suchen',
+    'matrix.filter': 'Fahrer, Tour, Uhrzeit, Qualifikation',
 
     'audit.title': 'Regelprüfung',
     'audit.ok': 'Alle Regeln eingehalten: Abdeckung, Überschneidungen, Pausen, Spannen, Ruhezeiten, Wochenarbeitszeit, Arbeitstage.',
@@ -230,6 +230,7 @@ export const translations = {
     'error.queue_full': 'Warteschlange voll, bitte in {seconds} s erneut versuchen.',
     'footer.version': 'Dienst-Version {version}',
     'settings.week': 'Woche (Montag)',
+    'print.week': 'Woche drucken', 'print.drivers': 'Je Fahrer eine Seite drucken',
     'settings.range_hours': '{min} bis {max} h',
     'upload.excel': 'Excel-Datei: bitte als CSV speichern (in Excel: Datei > Speichern unter > CSV UTF-8) und die CSV-Datei hochladen.',
     'preview.bar': 'Anteil',
@@ -537,7 +538,7 @@ export const translations = {
     'matrix.sort_hint': 'Click a column header to sort',
     'matrix.per_day': 'Drivers working',
     'matrix.tours_per_day': 'Tours',
-    'matrix.filter': 'Find driver',
+    'matrix.filter': 'Driver, tour, time, qualification',
 
     'audit.title': 'Rule audit',
     'audit.ok': 'All rules kept: coverage, overlaps, gaps, spans, rest, weekly work, working days.',
@@ -595,6 +596,7 @@ export const translations = {
     'error.queue_full': 'Queue full, please retry in {seconds} s.',
     'footer.version': 'Service version {version}',
     'settings.week': 'Week (Monday)',
+    'print.week': 'Print the week', 'print.drivers': 'Print one page per driver',
     'settings.range_hours': '{min} to {max} h',
     'upload.excel': 'Excel file: please save it as CSV (in Excel: File > Save As > CSV UTF-8) and upload the CSV file.',
     'preview.bar': 'Share',
@@ -714,6 +716,10 @@ export function t(key, vars = {}) {
 
 // True when a text exists for the key (for names coming from the service, e.g. rule names).
 export function has(key) { return key in translations[current] || key in translations.de; }
+
+// True when the current language itself has the key (no German fallback): for texts where the
+// service's own English wording is the better English (audit sentences, KPI names).
+export function hasOwn(key) { return key in translations[current]; }
 
 export function applyI18n(root) {
   document.documentElement.lang = current;

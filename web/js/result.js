@@ -2,7 +2,7 @@
 // the audit. Reads the report document (the plan of api.md §4 plus the best bound's name and the
 // policy); falls back to the plan document.
 import { ApiError, detailText, download, getJson } from './api.js';
-import { getLang, has, t } from './i18n.js';
+import { getLang, has, hasOwn, t } from './i18n.js';
 import { BLOCK_LETTER, BLOCK_TYPES, DAYS, clear, dayIndex, dayShort, dayWithDate, el, minutesAsHours, minutesOf, num, pct } from './format.js';
 import { currentDrivers } from './drivers.js';
 import { renderDemand } from './chart.js';
@@ -133,7 +133,7 @@ function cellContent(block, driverId) {
       title: `${id}${x.locked ? ` · ${t('matrix.locked')}` : ''}`,
       'aria-label': `${t('matrix.tour')} ${id} ${x.start_time}–${x.end_time}${x.locked ? `, ${t('matrix.locked')}` : ''}`,
       onclick: () => onTour(id, driverId),
-    }, x.locked ? el('span', { class: 'lock-mark', 'aria-hidden': 'true' }, '⚿') : null, `${x.start_time}-${x.end_time}`));
+    }, x.locked ? el('span', { class: 'lock-mark', 'aria-hidden': 'true' }, '◆') : null, `${x.start_time}-${x.end_time}`));
   });
   return frag;
 }
@@ -248,7 +248,8 @@ function renderAudit(r) {
 // One audit violation as a German (or English) sentence: the code's text, driver, day, tour.
 export function violationText(v) {
   const day = v.day !== null && v.day !== undefined ? dayShort(typeof v.day === 'number' ? DAYS[v.day] : v.day) : null;
-  const what = has(`violation.${v.code}`) ? t(`violation.${v.code}`) : messageText(v.message || v.code);
+  if (!hasOwn(`violation.${v.code}`) && v.message) return messageText(v.message);  // English: the service's own sentence
+  const what = hasOwn(`violation.${v.code}`) ? t(`violation.${v.code}`) : messageText(v.message || v.code);
   return `${what}: ${[v.driver_id, day, v.tour_id].filter(Boolean).join(' · ')}`;
 }
 
@@ -351,7 +352,16 @@ async function exportFile(kind) {
   }
 }
 
+// Print: the week on A4 landscape, or (class print-per-driver) one page per driver's row.
+function printResult(perDriver) {
+  document.body.classList.toggle('print-per-driver', perDriver);
+  window.addEventListener('afterprint', () => document.body.classList.remove('print-per-driver'), { once: true });
+  window.print();
+}
+
 export function initResult() {
+  document.getElementById('print-week').addEventListener('click', () => printResult(false));
+  document.getElementById('print-drivers').addEventListener('click', () => printResult(true));
   document.getElementById('dl-roster-csv').addEventListener('click', () => exportFile('roster_csv'));
   document.getElementById('dl-tours-csv').addEventListener('click', () => exportFile('tours_csv'));
   document.getElementById('dl-xlsx').addEventListener('click', () => exportFile('xlsx'));

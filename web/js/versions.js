@@ -2,7 +2,7 @@
 // (GET …/versions), and any two runs side by side (GET /runs/compare: rules that differ in hours,
 // KPI deltas, changed assignments).
 import { ApiError, getJson, postJson } from './api.js';
-import { has, t } from './i18n.js';
+import { has, hasOwn, t } from './i18n.js';
 import { clear, dateTime, el, num } from './format.js';
 import { detailMessage } from './messages.js';
 import { currentReport } from './result.js';
@@ -69,8 +69,8 @@ export function setCompareRuns(runs) {
   }
 }
 
-function kpiLabel(name) { return has(`kpiname.${name}`) ? t(`kpiname.${name}`) : name; }
-function ruleLabel(name) { return has(`rule.${name}`) ? t(`rule.${name}`) : (has(`runfact.${name}`) ? t(`runfact.${name}`) : name); }
+function kpiLabel(name) { return hasOwn(`kpiname.${name}`) ? t(`kpiname.${name}`) : name.replace(/_/g, ' '); }
+function ruleLabel(name) { return has(`rule.${name}`) ? t(`rule.${name}`) : (hasOwn(`runfact.${name}`) ? t(`runfact.${name}`) : name.replace(/_/g, ' ')); }
 
 function renderCompare(c) {
   const box = clear(document.getElementById('compare-result'));

@@ -1,0 +1,19 @@
+#pragma once
+// The German form of the CSV exports (`?lang=de` on the export routes, for the dispatcher page):
+// German column names, day names and block names, a decimal comma, a UTF-8 BOM so Excel opens
+// it as UTF-8. The default exports (csv_export.hpp) stay as they are for API clients and scripts.
+#include <string>
+#include <string_view>
+
+namespace so {
+
+// Roster matrix (roster_matrix_csv): headers are already German; the Stunden column gets a decimal
+// comma ("49,50"), block types in brackets their German names ("[2er regulär]"), Typ stays FTE/PT.
+std::string roster_csv_german(std::string_view csv);
+
+// Tours list (tours_csv): header `Fahrer;Tag;Block;Blocktyp;Tour;Beginn;Ende` (driver mode:
+// `Fahrer;Name;Tag;Block;Blocktyp;Tour;Beginn;Ende;Gründe;fest;vorher_bei`), day `Montag`…,
+// block id `F001-Mo`, block type German (`nicht zugeteilt` for open tours), `fest` ja, a BOM.
+std::string tours_csv_german(std::string_view csv);
+
+}  // namespace so

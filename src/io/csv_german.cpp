@@ -1,6 +1,8 @@
 #include "io/csv_german.hpp"
 
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <vector>
 
@@ -62,6 +64,22 @@ std::string block_german(std::string_view kind) {
   return std::string(kind);
 }
 
+// "dd.mm.yyyy" of week day `day` (0 = Monday) of the week starting on `week_start`; "" when unknown.
+std::string date_of(std::string_view week_start, int day) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (day < 0 || week_start.size() != 10 ||
+      std::sscanf(std::string(week_start).c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3)
+    return {};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  if (!ymd.ok()) return {};
+  const std::chrono::year_month_day at{std::chrono::sys_days{ymd} + std::chrono::days{day}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02u.%02u.%04d", static_cast<unsigned>(at.day()), static_cast<unsigned>(at.month()),
+                static_cast<int>(at.year()));
+  return buf;
+}
+
 int day_of(std::string_view name) {
   for (size_t d = 0; d < kShort.size(); ++d)
     if (kShort[d] == name) return static_cast<int>(d);
@@ -70,7 +88,7 @@ int day_of(std::string_view name) {
 
 }  // namespace
 
-std::string roster_csv_german(std::string_view csv) {
+std::string roster_csv_german(std::string_view csv, std::string_view week_start) {
   if (csv.substr(0, kBom.size()) == kBom) csv.remove_prefix(kBom.size());
   std::string out(kBom);
   const std::vector<std::string_view> lines = split_lines(csv);
@@ -78,8 +96,13 @@ std::string roster_csv_german(std::string_view csv) {
   for (size_t n = 0; n < lines.size(); ++n) {
     std::vector<std::string> f = split_line(lines[n]);
     if (n == 0) {
-      for (size_t i = 0; i < f.size(); ++i)
+      for (size_t i = 0; i < f.size(); ++i) {
         if (f[i] == "Stunden") hours_col = i;
+        for (size_t d = 0; d < kGerman.size(); ++d) {
+          const std::string date = date_of(week_start, static_cast<int>(d));
+          if (f[i] == kGerman[d] && !date.empty()) f[i].append(" ").append(date);
+        }
+      }
     } else {
       for (size_t i = 1; i < f.size(); ++i) {
         if (i == hours_col) replace_all(f[i], ".", ",");
@@ -92,7 +115,8 @@ std::string roster_csv_german(std::string_view csv) {
   return out;
 }
 
-std::string tours_csv_german(std::string_view csv) {
+std::string tours_csv_german(std::string_view csv, std::string_view week_start) {
+  const bool dated = !date_of(week_start, 0).empty();
   static const std::map<std::string, std::string> kHeader = {
       {"driver", "Fahrer"}, {"driver_name", "Name"}, {"day", "Tag"},       {"block_id", "Block"},
       {"block_type", "Blocktyp"}, {"tour_id", "Tour"}, {"start", "Beginn"}, {"end", "Ende"},
@@ -107,6 +131,7 @@ std::string tours_csv_german(std::string_view csv) {
         col[f[i]] = i;
         if (auto it = kHeader.find(f[i]); it != kHeader.end()) f[i] = it->second;
       }
+      if (dated && col.count("day")) f.insert(f.begin() + static_cast<std::ptrdiff_t>(col["day"]) + 1, "Datum");
       out.append(join_fields(f)).append("\n");
       continue;
     }
@@ -127,6 +152,8 @@ std::string tours_csv_german(std::string_view csv) {
     if (std::string* k = at("block_type")) *k = block_german(*k);
     if (std::string* l = at("locked"); l && *l == "yes") *l = "ja";
     if (std::string* c = at("changed_from"); c && *c == "new") *c = "neu";
+    if (dated && col.count("day") && col["day"] < f.size())
+      f.insert(f.begin() + static_cast<std::ptrdiff_t>(col["day"]) + 1, date_of(week_start, day));
     out.append(join_fields(f)).append("\n");
   }
   return out;

@@ -9,11 +9,13 @@ namespace so {
 
 // Roster matrix (roster_matrix_csv): headers are already German; the Stunden column gets a decimal
 // comma ("49,50"), block types in brackets their German names ("[2er regulär]"), Typ stays FTE/PT.
-std::string roster_csv_german(std::string_view csv);
+// With the run's week (`week_start` YYYY-MM-DD) the day headers carry the date ("Montag 07.01.2030").
+std::string roster_csv_german(std::string_view csv, std::string_view week_start = {});
 
 // Tours list (tours_csv): header `Fahrer;Tag;Block;Blocktyp;Tour;Beginn;Ende` (driver mode:
 // `Fahrer;Name;Tag;Block;Blocktyp;Tour;Beginn;Ende;Gründe;fest;vorher_bei`), day `Montag`…,
 // block id `F001-Mo`, block type German (`nicht zugeteilt` for open tours), `fest` ja, a BOM.
-std::string tours_csv_german(std::string_view csv);
+// With the run's week a column `Datum` (dd.mm.yyyy) follows `Tag`.
+std::string tours_csv_german(std::string_view csv, std::string_view week_start = {});
 
 }  // namespace so

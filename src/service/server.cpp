@@ -744,11 +744,11 @@ struct Service::Impl {
       case RunDocument::CanonicalReport: res.set_content(std::move(*text), kJson); break;
       case RunDocument::RosterCsv:
         res.set_header("Content-Disposition", "attachment; filename=\"" + id + "_roster.csv\"");
-        res.set_content(lang == "de" ? roster_csv_german(*text) : std::move(*text), "text/csv; charset=utf-8");
+        res.set_content(lang == "de" ? roster_csv_german(*text, stored->week) : std::move(*text), "text/csv; charset=utf-8");
         break;
       case RunDocument::ToursCsv:
         res.set_header("Content-Disposition", "attachment; filename=\"" + id + "_tours.csv\"");
-        res.set_content(lang == "de" ? tours_csv_german(*text) : std::move(*text), "text/csv; charset=utf-8");
+        res.set_content(lang == "de" ? tours_csv_german(*text, stored->week) : std::move(*text), "text/csv; charset=utf-8");
         break;
     }
   }

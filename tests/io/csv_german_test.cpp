@@ -28,5 +28,19 @@ TEST(CsvGerman, ToursGetGermanHeaderDaysBlockIdsAndABom) {
             ";;Dienstag;;nicht zugeteilt;T3;06:00;10:00;NO_AVAILABLE_DRIVER;;\n");
 }
 
+TEST(CsvGerman, WithTheWeekTheDaysCarryTheirDates) {
+  const std::string roster =
+      "\xEF\xBB\xBF" "Fahrer;Montag;Dienstag;Mittwoch;Donnerstag;Freitag;Samstag;Sonntag;Stunden;Typ\n"
+      "D1;-;-;-;-;-;-;05:00-09:30 [1er];4.50;PT\n";
+  EXPECT_EQ(roster_csv_german(roster, "2029-12-31"),
+            "\xEF\xBB\xBF" "Fahrer;Montag 31.12.2029;Dienstag 01.01.2030;Mittwoch 02.01.2030;Donnerstag 03.01.2030;"
+            "Freitag 04.01.2030;Samstag 05.01.2030;Sonntag 06.01.2030;Stunden;Typ\n"
+            "D1;-;-;-;-;-;-;05:00-09:30 [1er];4,50;PT\n");
+  const std::string tours = "driver;day;block_id;block_type;tour_id;start;end\nD1;Sun;D1-Sun;1er;T1;05:00;09:30\n";
+  EXPECT_EQ(tours_csv_german(tours, "2029-12-31"),
+            "\xEF\xBB\xBF" "Fahrer;Tag;Datum;Block;Blocktyp;Tour;Beginn;Ende\nD1;Sonntag;06.01.2030;D1-So;1er;T1;05:00;09:30\n");
+  EXPECT_EQ(tours_csv_german(tours, "not-a-date"), tours_csv_german(tours));  // no week: no Datum column
+}
+
 }  // namespace
 }  // namespace so

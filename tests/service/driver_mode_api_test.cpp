@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -175,10 +177,21 @@ TEST(DriverModeApi, CsvExportsInGermanOnRequestAndTheDefaultIsUnchanged) {
   const auto de = get("/export/tours.csv?lang=de");
   ASSERT_EQ(de.first, 200);
   EXPECT_EQ(de.second.substr(0, de.second.find('\n')),
-            "\xEF\xBB\xBF" "Fahrer;Name;Tag;Block;Blocktyp;Tour;Beginn;Ende;Gr\xC3\xBCnde;fest;vorher_bei");
+            "\xEF\xBB\xBF" "Fahrer;Name;Tag;Datum;Block;Blocktyp;Tour;Beginn;Ende;Gr\xC3\xBCnde;fest;vorher_bei");
+  // The date of Tuesday in the run's week (week_start is a Monday).
+  const std::string week = json::parse(c.Get(("/api/v1/runs/" + id).c_str())->body)["week_start"];
+  ASSERT_EQ(week.size(), 10u) << week;
+  const std::chrono::year_month_day monday{std::chrono::year{std::stoi(week.substr(0, 4))},
+                                           std::chrono::month{static_cast<unsigned>(std::stoi(week.substr(5, 2)))},
+                                           std::chrono::day{static_cast<unsigned>(std::stoi(week.substr(8, 2)))}};
+  const std::chrono::year_month_day tuesday{std::chrono::sys_days{monday} + std::chrono::days{1}};
+  char tue[16];
+  std::snprintf(tue, sizeof tue, "%02u.%02u.%04d", static_cast<unsigned>(tuesday.day()),
+                static_cast<unsigned>(tuesday.month()), static_cast<int>(tuesday.year()));
   EXPECT_NE(de.second.find(";Mittwoch;"), std::string::npos) << de.second;
   EXPECT_EQ(de.second.find(";Wed;"), std::string::npos) << de.second;
-  EXPECT_NE(de.second.find(";;Dienstag;;nicht zugeteilt;T3;06:00;10:00;DRIVER_QUALIFICATION_MISSING|NO_AVAILABLE_DRIVER;;\n"),
+  EXPECT_NE(de.second.find(std::string(";;Dienstag;") + tue +
+                           ";;nicht zugeteilt;T3;06:00;10:00;DRIVER_QUALIFICATION_MISSING|NO_AVAILABLE_DRIVER;;\n"),
             std::string::npos) << de.second;
   // The same rows, only renamed: one line per tour in both.
   EXPECT_EQ(std::count(de.second.begin(), de.second.end(), '\n'), std::count(tours.second.begin(), tours.second.end(), '\n'));
@@ -191,6 +204,16 @@ TEST(DriverModeApi, CsvExportsInGermanOnRequestAndTheDefaultIsUnchanged) {
   // Every "Stunden" cell: "9.00" in the default, "9,00" in the German form; nothing else differs
   // but the block names.
   std::string expected = roster.second;
+  // The day headers carry the dates of the run's week: "Montag 07.01.2030".
+  for (const char* day : {"Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"}) {
+    const size_t at = expected.find(std::string(";") + day + ";");
+    ASSERT_NE(at, std::string::npos) << day;
+    const size_t header_at = rde.second.find(std::string(";") + day + " ");
+    ASSERT_NE(header_at, std::string::npos) << rde.second.substr(0, 200);
+    const std::string dated = rde.second.substr(header_at + 1, std::string(day).size() + 11);
+    expected.replace(at + 1, std::string(day).size(), dated);
+  }
+  EXPECT_NE(rde.second.find(std::string(";Dienstag ") + tue + ";"), std::string::npos) << rde.second.substr(0, 200);
   for (size_t at = expected.find("[2er-regular]"); at != std::string::npos; at = expected.find("[2er-regular]"))
     expected.replace(at, 13, "[2er regul\xC3\xA4r]");
   size_t hours_seen = 0;

@@ -623,7 +623,7 @@ async function main() {
   const roster = await grab('#dl-roster-csv');
   if (roster) {
     const rosterText = roster.bytes.toString('utf8');
-    check('roster CSV: UTF-8 BOM and German header', rosterText.startsWith('\uFEFFFahrer;Montag;Dienstag'), rosterText.slice(0, 40));
+    check('roster CSV: UTF-8 BOM and German header with the week\'s dates', /^\uFEFFFahrer;Montag \d\d\.\d\d\.\d{4};Dienstag \d\d\.\d\d\.\d{4};/.test(rosterText), rosterText.slice(0, 60));
     eq('roster CSV: one line per driver', rosterText.trim().split('\n').length - 1, plan.drivers.length);
     eq('roster CSV: file name', roster.name, `${runId}_roster.csv`);
     check('roster CSV: hours with a decimal comma', /;\d+,\d\d;(FTE|PT)\n/.test(rosterText) && !/;\d+\.\d\d;(FTE|PT)\n/.test(rosterText), rosterText.split('\n')[1]);
@@ -631,7 +631,7 @@ async function main() {
   const tours = await grab('#dl-tours-csv');
   if (tours) {
     const toursText = tours.bytes.toString('utf8');
-    check('tours CSV from the German page: German header (lang=de)', toursText.startsWith('\uFEFFFahrer;Tag;Block;Blocktyp;Tour;Beginn;Ende'), toursText.slice(0, 60));
+    check('tours CSV from the German page: German header (lang=de)', toursText.startsWith('\uFEFFFahrer;Tag;Datum;Block;Blocktyp;Tour;Beginn;Ende'), toursText.slice(0, 60));
     check('tours CSV: German day and block names', toursText.includes(';Montag;') && !toursText.includes(';Mon;') && !/2er-(regular|split)/.test(toursText));
     eq('tours CSV: one line per tour', toursText.trim().split('\n').length - 1, expectedTours);
     const apiTours = (await api('GET', `runs/${runId}/export/tours.csv`)).body.toString('utf8');

@@ -232,6 +232,14 @@ async function dispatcherWeek(page) {
   eq('keyboard: a visible focus ring on every tab stop', stops.filter((x) => !x.ring).map((x) => x.id), []);
   check('keyboard: the drop zones are tab stops', stops.some((x) => x.id === 'dropzone') && stops.some((x) => x.id === 'drivers-drop'), stops.map((x) => x.id).join(','));
 
+  // Two quick runs of the same week through the API, 55 h against 48 h, for the comparison below
+  // (they queue next to the page's runs; MAX_CONCURRENT_RUNS=1).
+  const weekTours = (await api('POST', 'forecast/preview', fs.readFileSync(FORECAST), 'text/csv')).json().tours_json;
+  const rulesRuns = [];
+  for (const policy of [{}, { max_weekly_minutes: 48 * 60 }]) {
+    rulesRuns.push((await api('POST', 'runs', JSON.stringify({ tours: weekTours, policy, seed: 1, time_limit_seconds: 2 }))).json().run_id);
+  }
+
   // Guards first: an Excel file as forecast is answered on the page; a broken pool blocks Start.
   await page.setInputFiles('#file-input', { name: 'woche.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]) });
   await page.waitForSelector('#preview-error');
@@ -255,8 +263,11 @@ async function dispatcherWeek(page) {
   await shot(page, 'week-1-upload.png');
 
   const before = posted.length;
+  const progressBefore = await page.textContent('#progress-run-id');
   await page.click('#start-run');
   await page.waitForFunction(() => document.getElementById('start-run').disabled);
+  // The run is created (POST answered) and followed: its id in the progress panel.
+  await page.waitForFunction((old) => { const id = document.getElementById('progress-run-id').textContent; return id && id !== old; }, progressBefore);
   check('Start is disabled while the run is queued or running', await page.isDisabled('#start-run'));
   const scrolled = await page.evaluate(() => { const r = document.getElementById('progress-section').getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; });
   check('Start scrolls to the progress panel (in view)', scrolled[0] >= -40 && scrolled[0] < scrolled[2] - 150, JSON.stringify(scrolled));
@@ -376,6 +387,15 @@ async function dispatcherWeek(page) {
   eq('compare: changed assignments as the API', await page.$$eval('#compare-drivers tbody tr', (r) => r.map((x) => x.dataset.driver)), cmp.drivers.changed.map((d) => d.driver_id));
   eq('compare: drivers delta', await page.getAttribute('#compare-kpis tr[data-kpi="drivers_total"]', 'data-delta'), String(cmp.kpis.drivers_total.delta));
   eq('compare: the rules that differ', await page.$$eval('#compare-rules tbody tr', (r) => r.map((x) => x.dataset.rule)), cmp.config.differences.map((d) => d.name));
+  // 55 h against 48 h: the rule that differs, in hours; the run list tells the two rule sets apart.
+  await page.selectOption('#compare-a', rulesRuns[0]);
+  await page.selectOption('#compare-b', rulesRuns[1]);
+  await page.click('#compare-run');
+  await page.waitForSelector('#compare-rules tr[data-rule="max_weekly_minutes"]');
+  const weekly = await page.$$eval('#compare-rules tr[data-rule="max_weekly_minutes"] td', (tds) => tds.map((td) => td.textContent));
+  eq('compare 55 h vs 48 h: the weekly limit in hours', weekly.slice(0, 2), ['55 h', '48 h']);
+  const fingerprints = await page.$$eval('#runs-table tbody tr', (rows, ids) => rows.filter((r) => ids.includes(r.dataset.runId)).map((r) => r.children[9].textContent), rulesRuns);
+  check('run list: the two rule sets look different', fingerprints.length === 2 && fingerprints[0] !== fingerprints[1], JSON.stringify(fingerprints));
   await page.$eval('#compare-result', (e) => e.scrollIntoView());
   await axeCheck(page, 'the comparison');
   await shot(page, 'week-5-compare.png');

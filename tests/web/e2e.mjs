@@ -369,6 +369,13 @@ async function dispatcherWeek(page) {
   await axeCheck(page, 'the re-plan with its call list');
   await shot(page, 'week-4-replan.png');
 
+  // English with the toggle: the call list and the status badge follow, the highlights stay.
+  await page.click('#lang-toggle');
+  eq('English: call list headers', await page.$$eval('#call-list thead th', (th) => th.map((x) => x.textContent)), ['Driver', 'gains', 'loses']);
+  eq('English: status badge', await page.textContent('#result-status'), 'OK');
+  eq('English: the highlighted cells stay', (await page.$$('#matrix-table td[data-changed="true"]')).length, expectedCells.length);
+  await page.click('#lang-toggle');
+
   // Publish, then the versions and a comparison of two runs.
   await page.click('#publish-run');
   await page.waitForFunction(() => document.getElementById('publish-status').textContent.length > 0);

@@ -12,7 +12,13 @@
 // sorts, switches the language, downloads roster CSV, tours CSV and XLSX (sizes, headers, zip
 // content), reopens the run from the run list, cancels a second run, runs driver mode with a
 // generated driver list (pre-check, names, unassigned tours with reasons), and saves screenshots
-// (web-e2e.png, web-e2e-drivers.png).
+// (web-e2e.png, web-e2e-drivers.png). Then the dispatcher's week (issue 13) on examples/demo_week.csv
+// and examples/demo_drivers.csv: keyboard tab stops, the XLSX and broken-pool guards, a solve
+// (Start locked while it runs, focus to the result, dates on the day columns), the matrix filter,
+// candidates and a move with the live audit saved as a version, a sick driver from Wednesday
+// re-planned (call list and highlighted cells against the API's changes), publish, versions,
+// compare (55 h vs 48 h in hours), print emulation, a 390 px phone, axe-core on every screen
+// (week-1-upload.png … week-8-phone-result.png). E2E_ONLY=week runs only that part.
 // Ends with the line "N passed, M failed"; exit 0 only when nothing failed, 77 when Chromium is
 // missing (CTest SKIP_RETURN_CODE).
 import { spawn } from 'node:child_process';

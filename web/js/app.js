@@ -1,7 +1,9 @@
 // The dispatcher page: wires the sections together.
 //   upload → preview (POST forecast/preview) [+ driver list: drivers/preview, diagnostics] → settings → POST runs → progress (SSE) → result
 //   (report, exports) ; past runs reopen a result. A run id in the URL (#run=<id>) reopens it.
-import { ApiError, detailText, getJson, getToken, postJson, readyz, setToken } from './api.js';
+//   On a result: a tour click → candidates and live audit → saved version (edit.js); "Fahrer fällt
+//   aus" → re-plan with call list (replan.js); publish, versions, compare (versions.js).
+import { ApiError, getJson, getToken, postJson, readyz, setToken } from './api.js';
 import { applyI18n, getLang, setLang, t } from './i18n.js';
 import { currentPreview, initUpload } from './upload.js';
 import { driverModeBody, driversError, initDrivers, refreshDiagnostics } from './drivers.js';

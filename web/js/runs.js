@@ -1,5 +1,5 @@
 // Section 5: past runs from GET /api/v1/runs?limit=50, newest first, each reopenable.
-import { ApiError, detailText, getJson } from './api.js';
+import { ApiError, getJson } from './api.js';
 import { has, t } from './i18n.js';
 import { clear, dateTime, el, num, pct } from './format.js';
 import { detailMessage } from './messages.js';

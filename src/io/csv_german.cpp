@@ -88,6 +88,8 @@ int day_of(std::string_view name) {
 
 }  // namespace
 
+std::string german_date_of_day(std::string_view week_start, int day) { return date_of(week_start, day); }
+
 std::string roster_csv_german(std::string_view csv, std::string_view week_start) {
   if (csv.substr(0, kBom.size()) == kBom) csv.remove_prefix(kBom.size());
   std::string out(kBom);

@@ -18,4 +18,8 @@ std::string roster_csv_german(std::string_view csv, std::string_view week_start 
 // With the run's week a column `Datum` (dd.mm.yyyy) follows `Tag`.
 std::string tours_csv_german(std::string_view csv, std::string_view week_start = {});
 
+// "dd.mm.yyyy" of week day `day` (0 = Monday) in the week starting on `week_start` (YYYY-MM-DD);
+// "" when the week is not a date. Also used for the XLSX day headers.
+std::string german_date_of_day(std::string_view week_start, int day);
+
 }  // namespace so

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "core/time.hpp"
+#include "io/csv_german.hpp"
 #include "io/plan_json.hpp"
 
 namespace so {
@@ -228,10 +229,13 @@ class SheetWriter {
   std::vector<size_t> widths_;
 };
 
-void write_roster_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
+void write_roster_sheet(lxw_workbook* wb, const Formats& f, const Model& m, const std::string& week) {
   SheetWriter w(workbook_add_worksheet(wb, "Schichtplan"), 10);
   std::vector<std::string> head = {"Fahrer"};
-  for (int d = 0; d < kDaysPerWeek; ++d) head.emplace_back(day_german_name(d));
+  for (int d = 0; d < kDaysPerWeek; ++d) {  // "Montag 15.12.2025" when the plan names its week
+    const std::string date = german_date_of_day(week, d);
+    head.emplace_back(std::string(day_german_name(d)) + (date.empty() ? "" : " " + date));
+  }
   head.emplace_back("Stunden");
   head.emplace_back("Typ");
   w.header(head, f.header);
@@ -497,7 +501,7 @@ std::string roster_xlsx_from_plan_json(const json& plan) {
   workbook_set_properties(wb, &props);
 
   const Formats f = make_formats(wb);
-  write_roster_sheet(wb, f, m);
+  write_roster_sheet(wb, f, m, week);
   write_driver_sheet(wb, f, m);
   write_tour_sheet(wb, f, m);
   if (plan.contains("changes") && plan["changes"].is_object()) write_changes_sheet(wb, f, plan["changes"]);

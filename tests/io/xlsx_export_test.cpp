@@ -258,8 +258,10 @@ TEST(XlsxExport, RosterMatrixCellsHoursTypeAndFills) {
   const Workbook wb(roster_xlsx(f.report, f.tours));
   const auto s = wb.sheet(1);
   EXPECT_EQ(rows_of(s), 3);  // header + 2 drivers
-  const std::vector<std::string> head = {"Fahrer", "Montag", "Dienstag", "Mittwoch", "Donnerstag",
-                                         "Freitag", "Samstag", "Sonntag", "Stunden", "Typ"};
+  // The day headers carry the dates of the plan's week (week_start 2025-12-15, a Monday).
+  const std::vector<std::string> head = {"Fahrer", "Montag 15.12.2025", "Dienstag 16.12.2025", "Mittwoch 17.12.2025",
+                                         "Donnerstag 18.12.2025", "Freitag 19.12.2025", "Samstag 20.12.2025",
+                                         "Sonntag 21.12.2025", "Stunden", "Typ"};
   for (size_t c = 0; c < head.size(); ++c) EXPECT_EQ(text(s, std::string(1, static_cast<char>('A' + c)) + "1"), head[c]);
   EXPECT_EQ(text(s, "A2"), "D001");
   EXPECT_EQ(text(s, "B2"), "05:00-09:30/10:00-14:30/15:00-19:30");

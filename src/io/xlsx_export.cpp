@@ -229,6 +229,13 @@ class SheetWriter {
   std::vector<size_t> widths_;
 };
 
+// The block type as the German sheet shows it ("2er-regular" -> "2er regulär"); other texts as they are.
+std::string block_name_german(const std::string& kind) {
+  if (kind == "2er-regular") return "2er regul\xC3\xA4r";
+  if (kind == "2er-split") return "2er geteilt";
+  return kind;
+}
+
 void write_roster_sheet(lxw_workbook* wb, const Formats& f, const Model& m, const std::string& week) {
   SheetWriter w(workbook_add_worksheet(wb, "Schichtplan"), 10);
   std::vector<std::string> head = {"Fahrer"};
@@ -289,7 +296,7 @@ void write_tour_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
     w.text(row, 3, t.end);
     w.text(row, 4, t.driver);
     w.text(row, 5, t.block_id);
-    w.text(row, 6, t.block_type, fill_format(f, t.block_type));
+    w.text(row, 6, block_name_german(t.block_type), fill_format(f, t.block_type));  // "2er regulär", the fill by kind
     if (m.any_locked) w.text(row, 7, t.locked ? "ja" : "");
     ++row;
   }

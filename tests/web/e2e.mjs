@@ -246,6 +246,10 @@ async function dispatcherWeek(page) {
     rulesRuns.push((await api('POST', 'runs', JSON.stringify({ tours: weekTours, policy, seed: 1, time_limit_seconds: 2 }))).json().run_id);
   }
 
+  // A clean form: the earlier runs changed rules and flags.
+  await page.click('#settings-reset');
+  await page.fill('#time-limit', String(TIME_LIMIT));
+
   // Guards first: an Excel file as forecast is answered on the page; a broken pool blocks Start.
   await page.setInputFiles('#file-input', { name: 'woche.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]) });
   await page.waitForSelector('#preview-error');

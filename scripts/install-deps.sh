@@ -39,13 +39,13 @@ fi
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
   $SUDO systemctl stop prometheus || true
 fi
-# Node.js drives the browser test (playwright-core from npm, pinned by tests/web/package-lock.json).
+# Node.js drives the browser test (playwright-core and axe-core from npm, pinned by tests/web/package-lock.json).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 here="$(cd "$(dirname "$0")/.." && pwd)"
-if [ ! -d "$here/tests/web/node_modules/playwright-core" ]; then
+if [ ! -d "$here/tests/web/node_modules/playwright-core" ] || [ ! -d "$here/tests/web/node_modules/axe-core" ]; then
   (cd "$here/tests/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 # Swagger UI for /api/v1/docs (web/package-lock.json) and @redocly/cli for the openapi_lint test

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "core/time.hpp"
+#include "io/csv_german.hpp"
 #include "io/plan_json.hpp"
 
 namespace so {
@@ -228,10 +229,20 @@ class SheetWriter {
   std::vector<size_t> widths_;
 };
 
-void write_roster_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
+// The block type as the German sheet shows it ("2er-regular" -> "2er regulär"); other texts as they are.
+std::string block_name_german(const std::string& kind) {
+  if (kind == "2er-regular") return "2er regul\xC3\xA4r";
+  if (kind == "2er-split") return "2er geteilt";
+  return kind;
+}
+
+void write_roster_sheet(lxw_workbook* wb, const Formats& f, const Model& m, const std::string& week) {
   SheetWriter w(workbook_add_worksheet(wb, "Schichtplan"), 10);
   std::vector<std::string> head = {"Fahrer"};
-  for (int d = 0; d < kDaysPerWeek; ++d) head.emplace_back(day_german_name(d));
+  for (int d = 0; d < kDaysPerWeek; ++d) {  // "Montag 15.12.2025" when the plan names its week
+    const std::string date = german_date_of_day(week, d);
+    head.emplace_back(std::string(day_german_name(d)) + (date.empty() ? "" : " " + date));
+  }
   head.emplace_back("Stunden");
   head.emplace_back("Typ");
   w.header(head, f.header);
@@ -285,7 +296,7 @@ void write_tour_sheet(lxw_workbook* wb, const Formats& f, const Model& m) {
     w.text(row, 3, t.end);
     w.text(row, 4, t.driver);
     w.text(row, 5, t.block_id);
-    w.text(row, 6, t.block_type, fill_format(f, t.block_type));
+    w.text(row, 6, block_name_german(t.block_type), fill_format(f, t.block_type));  // "2er regulär", the fill by kind
     if (m.any_locked) w.text(row, 7, t.locked ? "ja" : "");
     ++row;
   }
@@ -497,7 +508,7 @@ std::string roster_xlsx_from_plan_json(const json& plan) {
   workbook_set_properties(wb, &props);
 
   const Formats f = make_formats(wb);
-  write_roster_sheet(wb, f, m);
+  write_roster_sheet(wb, f, m, week);
   write_driver_sheet(wb, f, m);
   write_tour_sheet(wb, f, m);
   if (plan.contains("changes") && plan["changes"].is_object()) write_changes_sheet(wb, f, plan["changes"]);

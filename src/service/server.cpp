@@ -19,6 +19,7 @@
 #include "core/policy.hpp"
 #include "core/reasons.hpp"
 #include "core/signature.hpp"
+#include "io/csv_german.hpp"
 #include "io/drivers.hpp"
 #include "io/policy_json.hpp"
 #include "service/dispatch.hpp"
@@ -727,8 +728,13 @@ struct Service::Impl {
     send_json(res, 200, *v);
   }
 
-  void document(const httplib::Request&, httplib::Response& res, const Params& p, RunDocument doc) {
+  void document(const httplib::Request& req, httplib::Response& res, const Params& p, RunDocument doc) {
     const std::string& id = p.at("id");
+    // ?lang=de on the CSV exports: the German form (the page's downloads); absent or "en": as stored.
+    const bool csv = doc == RunDocument::RosterCsv || doc == RunDocument::ToursCsv;
+    const std::string lang = csv && req.has_param("lang") ? req.get_param_value("lang") : "en";
+    if (lang != "en" && lang != "de")
+      return send_json(res, 400, {{"detail", "lang: unknown language '" + lang + "' (expected de or en)"}});
     if (auto live = runs->live(id); live && !live->finished()) {
       return send_json(res, 409, {{"detail", "run '" + id + "' is " + live->status() +
                                                  "; its documents exist once it has finished"}});
@@ -752,11 +758,11 @@ struct Service::Impl {
       case RunDocument::CanonicalReport: res.set_content(std::move(*text), kJson); break;
       case RunDocument::RosterCsv:
         res.set_header("Content-Disposition", "attachment; filename=\"" + id + "_roster.csv\"");
-        res.set_content(std::move(*text), "text/csv; charset=utf-8");
+        res.set_content(lang == "de" ? roster_csv_german(*text, stored->week) : std::move(*text), "text/csv; charset=utf-8");
         break;
       case RunDocument::ToursCsv:
         res.set_header("Content-Disposition", "attachment; filename=\"" + id + "_tours.csv\"");
-        res.set_content(std::move(*text), "text/csv; charset=utf-8");
+        res.set_content(lang == "de" ? tours_csv_german(*text, stored->week) : std::move(*text), "text/csv; charset=utf-8");
         break;
     }
   }

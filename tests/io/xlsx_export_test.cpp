@@ -258,8 +258,10 @@ TEST(XlsxExport, RosterMatrixCellsHoursTypeAndFills) {
   const Workbook wb(roster_xlsx(f.report, f.tours));
   const auto s = wb.sheet(1);
   EXPECT_EQ(rows_of(s), 3);  // header + 2 drivers
-  const std::vector<std::string> head = {"Fahrer", "Montag", "Dienstag", "Mittwoch", "Donnerstag",
-                                         "Freitag", "Samstag", "Sonntag", "Stunden", "Typ"};
+  // The day headers carry the dates of the plan's week (week_start 2025-12-15, a Monday).
+  const std::vector<std::string> head = {"Fahrer", "Montag 15.12.2025", "Dienstag 16.12.2025", "Mittwoch 17.12.2025",
+                                         "Donnerstag 18.12.2025", "Freitag 19.12.2025", "Samstag 20.12.2025",
+                                         "Sonntag 21.12.2025", "Stunden", "Typ"};
   for (size_t c = 0; c < head.size(); ++c) EXPECT_EQ(text(s, std::string(1, static_cast<char>('A' + c)) + "1"), head[c]);
   EXPECT_EQ(text(s, "A2"), "D001");
   EXPECT_EQ(text(s, "B2"), "05:00-09:30/10:00-14:30/15:00-19:30");
@@ -308,10 +310,10 @@ TEST(XlsxExport, TourSheetOneRowPerTourInDayOrder) {
   EXPECT_EQ(row(1), "Tour;Tag;Start;Ende;Fahrer;Block;Blocktyp");
   // Monday by start: T0001 05:00, T0007 06:00, T0002 10:00, T0008 11:00, T0003 15:00.
   EXPECT_EQ(row(2), "T0001;Montag;05:00;09:30;D001;D001-Mon;3er");
-  EXPECT_EQ(row(3), "T0007;Montag;06:00;10:30;D002;D002-Mon;2er-regular");
+  EXPECT_EQ(row(3), "T0007;Montag;06:00;10:30;D002;D002-Mon;2er regul\xC3\xA4r");  // German block names
   EXPECT_EQ(row(4), "T0002;Montag;10:00;14:30;D001;D001-Mon;3er");
   EXPECT_EQ(row(6), "T0003;Montag;15:00;19:30;D001;D001-Mon;3er");
-  EXPECT_EQ(row(7), "T0004;Dienstag;04:45;09:15;D001;D001-Tue;2er-split");
+  EXPECT_EQ(row(7), "T0004;Dienstag;04:45;09:15;D001;D001-Tue;2er geteilt");
   EXPECT_EQ(row(9), "T0006;Mittwoch;06:00;10:30;D001;D001-Wed;1er");
   // The unassigned Thursday tour keeps its day and times, with the reasons instead of a driver.
   EXPECT_EQ(row(10), "T0010;Donnerstag;08:00;12:00;;;nicht zugeteilt: DRIVER_NOT_AVAILABLE, NO_AVAILABLE_DRIVER");

@@ -3,6 +3,9 @@
 // 400 for impossible locks and other semantic problems, 422 with locations for schema errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -144,6 +147,92 @@ TEST(DriverModeApi, RunsServeDriverModeDocumentsAndALockIsKept) {
   auto canon = c.Get(("/api/v1/runs/" + id + "/report/canonical").c_str());
   ASSERT_TRUE(canon);
   EXPECT_TRUE(json::parse(canon->body).contains("driver_mode"));
+}
+
+// ?lang=de on the CSV exports (the dispatcher page's downloads): German names and a decimal
+// comma; without it (or with lang=en) the bytes are exactly the stored default.
+TEST(DriverModeApi, CsvExportsInGermanOnRequestAndTheDefaultIsUnchanged) {
+  LiveService svc;
+  auto c = svc.client();
+  auto r = post(c, "/api/v1/runs", small_body());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const std::string id = json::parse(r->body)["run_id"];
+  std::string status;
+  for (int i = 0; i < 300 && status != "COMPLETED" && status != "FAILED"; ++i) {
+    auto v = c.Get(("/api/v1/runs/" + id).c_str());
+    if (v && v->status == 200) status = json::parse(v->body)["status"];
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(status, "COMPLETED");
+  auto get = [&](const std::string& path) {
+    auto res = c.Get(("/api/v1/runs/" + id + path).c_str());
+    EXPECT_TRUE(res);
+    return res ? std::make_pair(res->status, res->body) : std::make_pair(0, std::string());
+  };
+  const auto tours = get("/export/tours.csv");
+  ASSERT_EQ(tours.first, 200);
+  EXPECT_EQ(get("/export/tours.csv?lang=en"), tours);
+  EXPECT_EQ(tours.second.rfind("driver;driver_name;day;", 0), 0u) << tours.second;
+  const auto de = get("/export/tours.csv?lang=de");
+  ASSERT_EQ(de.first, 200);
+  EXPECT_EQ(de.second.substr(0, de.second.find('\n')),
+            "\xEF\xBB\xBF" "Fahrer;Name;Tag;Datum;Block;Blocktyp;Tour;Beginn;Ende;Gr\xC3\xBCnde;fest;vorher_bei");
+  // The date of Tuesday in the run's week (week_start is a Monday).
+  const std::string week = json::parse(c.Get(("/api/v1/runs/" + id).c_str())->body)["week_start"];
+  ASSERT_EQ(week.size(), 10u) << week;
+  const std::chrono::year_month_day monday{std::chrono::year{std::stoi(week.substr(0, 4))},
+                                           std::chrono::month{static_cast<unsigned>(std::stoi(week.substr(5, 2)))},
+                                           std::chrono::day{static_cast<unsigned>(std::stoi(week.substr(8, 2)))}};
+  const std::chrono::year_month_day tuesday{std::chrono::sys_days{monday} + std::chrono::days{1}};
+  char tue[16];
+  std::snprintf(tue, sizeof tue, "%02u.%02u.%04d", static_cast<unsigned>(tuesday.day()),
+                static_cast<unsigned>(tuesday.month()), static_cast<int>(tuesday.year()));
+  EXPECT_NE(de.second.find(";Mittwoch;"), std::string::npos) << de.second;
+  EXPECT_EQ(de.second.find(";Wed;"), std::string::npos) << de.second;
+  EXPECT_NE(de.second.find(std::string(";;Dienstag;") + tue +
+                           ";;nicht zugeteilt;T3;06:00;10:00;DRIVER_QUALIFICATION_MISSING|NO_AVAILABLE_DRIVER;;\n"),
+            std::string::npos) << de.second;
+  // The same rows, only renamed: one line per tour in both.
+  EXPECT_EQ(std::count(de.second.begin(), de.second.end(), '\n'), std::count(tours.second.begin(), tours.second.end(), '\n'));
+
+  const auto roster = get("/export/roster.csv");
+  ASSERT_EQ(roster.first, 200);
+  EXPECT_EQ(get("/export/roster.csv?lang=en"), roster);
+  const auto rde = get("/export/roster.csv?lang=de");
+  ASSERT_EQ(rde.first, 200);
+  // Every "Stunden" cell: "9.00" in the default, "9,00" in the German form; nothing else differs
+  // but the block names.
+  std::string expected = roster.second;
+  // The day headers carry the dates of the run's week: "Montag 07.01.2030".
+  for (const char* day : {"Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"}) {
+    const size_t at = expected.find(std::string(";") + day + ";");
+    ASSERT_NE(at, std::string::npos) << day;
+    const size_t header_at = rde.second.find(std::string(";") + day + " ");
+    ASSERT_NE(header_at, std::string::npos) << rde.second.substr(0, 200);
+    const std::string dated = rde.second.substr(header_at + 1, std::string(day).size() + 11);
+    expected.replace(at + 1, std::string(day).size(), dated);
+  }
+  EXPECT_NE(rde.second.find(std::string(";Dienstag ") + tue + ";"), std::string::npos) << rde.second.substr(0, 200);
+  for (size_t at = expected.find("[2er-regular]"); at != std::string::npos; at = expected.find("[2er-regular]"))
+    expected.replace(at, 13, "[2er regul\xC3\xA4r]");
+  size_t hours_seen = 0;
+  for (size_t line = expected.find('\n') + 1; line < expected.size(); line = expected.find('\n', line) + 1) {
+    const size_t end = expected.find('\n', line);
+    const size_t typ = expected.rfind(';', end);
+    const size_t hours = expected.rfind(';', typ - 1) + 1;
+    const size_t dot = expected.find('.', hours);
+    ASSERT_LT(dot, typ) << expected.substr(line, end - line);
+    expected[dot] = ',';
+    ++hours_seen;
+  }
+  EXPECT_GE(hours_seen, 1u);
+  EXPECT_EQ(rde.second, expected);
+  EXPECT_NE(rde.second.find("[2er regul\xC3\xA4r]"), std::string::npos) << rde.second;
+
+  const auto bad = get("/export/tours.csv?lang=fr");
+  EXPECT_EQ(bad.first, 400);
+  EXPECT_NE(bad.second.find("lang"), std::string::npos) << bad.second;
 }
 
 TEST(DriverModeApi, DiagnosticsCountBlocksAndDriversWithoutSolving) {

@@ -12,7 +12,13 @@
 // sorts, switches the language, downloads roster CSV, tours CSV and XLSX (sizes, headers, zip
 // content), reopens the run from the run list, cancels a second run, runs driver mode with a
 // generated driver list (pre-check, names, unassigned tours with reasons), and saves screenshots
-// (web-e2e.png, web-e2e-drivers.png).
+// (web-e2e.png, web-e2e-drivers.png). Then the dispatcher's week (issue 13) on examples/demo_week.csv
+// and examples/demo_drivers.csv: keyboard tab stops, the XLSX and broken-pool guards, a solve
+// (Start locked while it runs, focus to the result, dates on the day columns), the matrix filter,
+// candidates and a move with the live audit saved as a version, a sick driver from Wednesday
+// re-planned (call list and highlighted cells against the API's changes), publish, versions,
+// compare (55 h vs 48 h in hours), print emulation, a 390 px phone, axe-core on every screen
+// (week-1-upload.png … week-8-phone-result.png). E2E_ONLY=week runs only that part.
 // Ends with the line "N passed, M failed"; exit 0 only when nothing failed, 77 when Chromium is
 // missing (CTest SKIP_RETURN_CODE).
 import { spawn } from 'node:child_process';
@@ -34,10 +40,11 @@ function arg(name, fallback) {
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--')));
 const BINARY = path.resolve(positional[0] || process.env.SO_BINARY || path.join(REPO, 'build', 'shift-optimizer'));
 const ARTIFACTS = path.resolve(arg('--artifacts', process.env.SO_ARTIFACTS_DIR || path.join(REPO, 'build', 'test-artifacts')));
-const TIME_LIMIT = Number(arg('--time-limit', process.env.E2E_TIME_LIMIT || '8'));
+const TIME_LIMIT = Number(arg('--time-limit', process.env.E2E_TIME_LIMIT || '4'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FORECAST = path.join(REPO, 'examples', 'demo_week.csv');
 const TOKEN = `e2e-${crypto.randomBytes(12).toString('hex')}`;
+const STARTED = Date.now();
 const DEADLINE_MS = 240_000;  // the whole test; it never hangs a CI run
 
 let passed = 0;
@@ -103,6 +110,7 @@ const server = spawn(BINARY, ['serve', '--host', '127.0.0.1', '--port', String(p
   stdio: ['ignore', logFd, logFd],
 });
 let browserContext = null;
+const posted = [];  // bodies of POST /api/v1/runs as the page sent them
 
 async function cleanup() {
   try { if (browserContext) await browserContext.close(); } catch { /* already gone */ }
@@ -172,6 +180,287 @@ function restBottleneckBruteForce(plan, rest) {
   return best;
 }
 
+// ---- axe-core: no serious or critical accessibility violations on a screen ----------------------
+// The script comes from tests/web/node_modules (npm, pinned by package-lock.json); page.evaluate
+// runs it outside the page's Content-Security-Policy, so nothing is loosened for the test.
+const AXE_SOURCE = (() => {
+  try { return fs.readFileSync(path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'); } catch { return null; }
+})();
+async function axeCheck(page, screen) {
+  if (!check(`axe-core installed (npm ci in tests/web) for ${screen}`, Boolean(AXE_SOURCE))) return;
+  const found = await page.evaluate(async (src) => {
+    if (!window.axe) (0, eval)(src);
+    const res = await window.axe.run(document, { resultTypes: ['violations'] });
+    return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  }, AXE_SOURCE);
+  check(`axe-core: 0 serious or critical violations on ${screen}`, found.length === 0, found.join(' | '));
+}
+
+async function shot(page, name, fullPage = false) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
+  console.log(`  screenshot ${path.join(ARTIFACTS, name)} (at ${((Date.now() - STARTED) / 1000).toFixed(1)} s)`);
+}
+
+// Waits until the result shows a run other than `previous` (and returns its id).
+async function waitForNewResult(page, previous, seconds) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < seconds * 1000) {
+    const id = (await page.$('#result-run-id')) ? await page.textContent('#result-run-id') : '';
+    if (id && id !== previous && await page.isVisible('#kpi-drivers')) return id;
+    await page.waitForTimeout(100);
+  }
+  return '';
+}
+
+// ---- the dispatcher's week (issue 13): demo week + its pool, edit, sick call, publish, compare,
+// print, phone, axe-core on every screen ----------------------------------------------------------
+async function dispatcherWeek(page) {
+  const POOL = path.join(REPO, 'examples', 'demo_drivers.csv');
+  const poolRows = fs.readFileSync(POOL, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const poolQuals = new Map(poolRows.map((c) => [c[0], c[2] ? c[2].split('|') : []]));
+
+  // Keyboard: the first 30 tab stops are all visible and show a focus ring (no hidden file inputs).
+  await page.focus('#lang-toggle');  // the last stop of the top bar: the upload form comes next
+  const stops = [];
+  for (let i = 0; i < 30; i += 1) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => {
+      const e = document.activeElement;
+      const r = e.getBoundingClientRect();
+      const cs = getComputedStyle(e);
+      if (e === document.body) return { id: 'BODY', visible: true, ring: true };  // past the end: the browser's own UI
+      return { id: e.id || e.tagName, visible: r.width > 4 && r.height > 4 && cs.opacity !== '0', ring: cs.outlineStyle !== 'none' && cs.outlineWidth !== '0px' };
+    }));
+  }
+  eq('keyboard: no invisible tab stops', stops.filter((x) => !x.visible).map((x) => x.id), []);
+  eq('keyboard: a visible focus ring on every tab stop', stops.filter((x) => !x.ring).map((x) => x.id), []);
+  check('keyboard: the drop zones are tab stops', stops.some((x) => x.id === 'dropzone') && stops.some((x) => x.id === 'drivers-drop'), stops.map((x) => x.id).join(','));
+
+  // Two quick runs of the same week through the API, 55 h against 48 h, for the comparison below
+  // (they queue next to the page's runs; MAX_CONCURRENT_RUNS=1).
+  const weekTours = (await api('POST', 'forecast/preview', fs.readFileSync(FORECAST), 'text/csv')).json().tours_json;
+  const rulesRuns = [];
+  for (const policy of [{}, { max_weekly_minutes: 48 * 60 }]) {
+    rulesRuns.push((await api('POST', 'runs', JSON.stringify({ tours: weekTours, policy, seed: 1, time_limit_seconds: 2 }))).json().run_id);
+  }
+
+  // A clean form: the earlier runs changed rules and flags.
+  await page.click('#settings-reset');
+  await page.fill('#time-limit', String(TIME_LIMIT));
+
+  // Guards first: an Excel file as forecast is answered on the page; a broken pool blocks Start.
+  await page.setInputFiles('#file-input', { name: 'woche.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]) });
+  await page.waitForSelector('#preview-error');
+  check('an XLSX forecast: "Excel-Datei: bitte als CSV speichern"', (await page.textContent('#preview-error')).includes('Excel-Datei: bitte als CSV speichern'));
+  await page.setInputFiles('#file-input', FORECAST);
+  await page.waitForSelector('#preview-table');
+  await page.setInputFiles('#drivers-input', { name: 'fahrer-kaputt.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name\nF1,A\nF1,B\n') });
+  await page.waitForSelector('#drivers-error');
+  check('a broken driver list blocks Start', await page.isDisabled('#start-run'));
+  const hint = await page.textContent('#start-hint');
+  check('… and says why, next to Start, in German', hint.includes('Fahrerliste') && hint.includes('mehrfach'), hint);
+  await page.setInputFiles('#drivers-input', POOL);
+  await page.waitForSelector('#drivers-count');
+  eq('demo pool: drivers', await page.getAttribute('#drivers-count', 'data-value'), String(poolRows.length));
+  check('a good pool enables Start again', !(await page.isDisabled('#start-run')));
+  eq('rules in hours: max weekly 55 h', await page.inputValue('#rule-max_weekly_minutes'), '55');
+  await page.fill('#week-start', '2030-01-09');  // a Wednesday: snaps to its Monday
+  await page.dispatchEvent('#week-start', 'change');
+  eq('week picker snaps to the Monday', await page.inputValue('#week-start'), '2030-01-07');
+  await axeCheck(page, 'the upload form');
+  await shot(page, 'week-1-upload.png');
+
+  const before = posted.length;
+  const progressBefore = await page.textContent('#progress-run-id');
+  await page.click('#start-run');
+  await page.waitForFunction(() => document.getElementById('start-run').disabled);
+  // The run is created (POST answered) and followed: its id in the progress panel.
+  await page.waitForFunction((old) => { const id = document.getElementById('progress-run-id').textContent; return id && id !== old; }, progressBefore);
+  check('Start is disabled while the run is queued or running', await page.isDisabled('#start-run'));
+  const scrolled = await page.evaluate(() => { const r = document.getElementById('progress-section').getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; });
+  check('Start scrolls to the progress panel (in view)', scrolled[0] >= -40 && scrolled[0] < scrolled[2] - 150, JSON.stringify(scrolled));
+  await page.$eval('#start-run', (b) => b.click());  // a second click must not queue a run
+  const shownBefore = (await page.$('#result-run-id')) ? await page.textContent('#result-run-id') : '';
+  const baseId = await waitForNewResult(page, shownBefore, TIME_LIMIT + 60);
+  eq('exactly one run posted for the double click', posted.length - before, 1);
+  check('the demo week is solved', Boolean(baseId));
+  eq('focus moves to the result', await page.evaluate(() => document.activeElement && document.activeElement.id), 'result-title');
+  const baseRep = (await api('GET', `runs/${baseId}/report`)).json();
+  eq('the run used the picked week', baseRep.week_start, '2030-01-07');
+  check('day columns carry dates', (await page.textContent('#matrix-table th[data-sort="Mon"]')).includes('07.01.'));
+  eq('result status badge in German', await page.textContent('#result-status'), 'in Ordnung');
+  eq('rules of this run: max weekly hours in hours', (await page.textContent('#rules-used-list dd[data-rule="max_weekly_minutes"]')), '55 h');
+  const used = new Set(baseRep.drivers.map((d) => d.driver_id));
+  eq('unused pool drivers listed', await page.$$eval('#unused-list li', (li) => li.map((x) => x.dataset.driver)),
+    poolRows.map((c) => c[0]).filter((id) => !used.has(id)));
+  await axeCheck(page, 'the result');
+  await shot(page, 'week-2-result.png');
+
+  // The filter finds a tour id, a time and a qualification.
+  const someDriver = baseRep.drivers.find((d) => d.blocks.some((b) => b.day === 'Wed') && d.blocks.length >= 3);
+  const someTour = someDriver.blocks.find((b) => b.day === 'Wed').tours[0];
+  const rowsFor = async (text) => { await page.fill('#matrix-filter', text); return page.$$eval('#matrix-table tbody tr', (r) => r.map((x) => x.dataset.driver)); };
+  eq('filter: a tour id', await rowsFor(someTour.id), [someDriver.driver_id]);
+  const timeText = `${someTour.start_time}-${someTour.end_time}`;
+  eq('filter: a time window', (await rowsFor(timeText)).sort(),
+    baseRep.drivers.filter((d) => d.blocks.some((b) => b.tours.some((x) => `${x.start_time}-${x.end_time}` === timeText))).map((d) => d.driver_id).sort());
+  eq('filter: a qualification', (await rowsFor('ADR')).sort(),
+    baseRep.drivers.filter((d) => (poolQuals.get(d.driver_id) || []).includes('ADR')).map((d) => d.driver_id).sort());
+  await page.fill('#matrix-filter', '');
+  await page.dispatchEvent('#matrix-filter', 'input');
+
+  // Edit: click a tour, see its candidates, move it with the audit shown, save a version.
+  await page.click(`#matrix-table button.tour[data-tour="${someTour.id}"]`);
+  await page.waitForSelector('#candidate-list li[data-driver]');
+  const apiCands = (await api('GET', `runs/${baseId}/tours/${someTour.id}/candidates?limit=8`)).json();
+  eq('candidates: the ranked drivers of the API', await page.$$eval('#candidate-list li[data-driver]', (li) => li.map((x) => x.dataset.driver)),
+    apiCands.candidates.map((c) => c.driver_id));
+  const target = apiCands.candidates[0];
+  await page.click('#candidate-list li[data-driver] button.candidate');
+  await page.waitForSelector('#edit-audit[data-ok]');
+  const apiCheck = (await api('POST', `runs/${baseId}/check`, JSON.stringify({ moves: target.moves }))).json();
+  eq('live audit shown, as the API answers it', await page.getAttribute('#edit-audit', 'data-ok'), String(apiCheck.ok));
+  check('audit text in German', (await page.textContent('#edit-audit')).includes(apiCheck.ok ? 'Alle Regeln eingehalten' : 'verletzt'));
+  await axeCheck(page, 'the candidates and live audit');
+  await shot(page, 'week-3-candidates.png');
+  // A move that breaks a rule: the violation is shown in place (in the panel and on the matrix cell).
+  const other = baseRep.drivers.find((d) => d.driver_id !== someDriver.driver_id && d.blocks.some((b) => b.day === 'Wed'));
+  await page.selectOption('#swap-driver', other.driver_id);
+  await page.click('#swap-check');
+  await page.waitForFunction(() => document.querySelector('#edit-audit h4') && /Tausch|Prüfung/.test(document.querySelector('#edit-audit h4').textContent));
+  const swapCheck = (await api('POST', `runs/${baseId}/check`, JSON.stringify({ swaps: [{ driver_a: someDriver.driver_id, driver_b: other.driver_id, days: ['Wed'] }] }))).json();
+  eq('swap audited live, as the API answers it', await page.getAttribute('#edit-audit', 'data-ok'), String(swapCheck.ok));
+  eq('violations marked on the matrix cells', (await page.$$eval('#matrix-table td[data-violation]', (tds) => tds.map((td) => `${td.closest('tr').dataset.driver}|${td.dataset.day}`))).sort(),
+    [...new Set(swapCheck.violations.map((v) => `${v.driver_id}|${v.day}`))].filter((c) => used.has(c.split('|')[0])).sort());
+  // Back to the move, then save it as a version.
+  await page.click('#candidate-list li[data-driver] button.candidate');
+  await page.waitForFunction(() => document.querySelector('#edit-audit h4') && !document.getElementById('edit-save').disabled);
+  await page.click('#edit-save');
+  const editId = await waitForNewResult(page, baseId, 30);
+  const editPlan = (await api('GET', `runs/${editId}/plan`)).json();
+  const nowOn = editPlan.drivers.find((d) => d.blocks.some((b) => b.tours.some((x) => x.id === someTour.id)));
+  eq('saved version: the tour moved to the chosen driver', nowOn && nowOn.driver_id, target.driver_id);
+  eq('saved version: an edit of the base run', [(await api('GET', `runs/${editId}`)).json().kind, (await api('GET', `runs/${editId}`)).json().parent_run_id], ['edit', baseId]);
+
+  // Sick from Wednesday: re-plan; exactly the changed cells highlighted, the call list = API changes.
+  const sick = editPlan.drivers.find((d) => d.blocks.some((b) => ['Wed', 'Thu', 'Fri'].includes(b.day)) && d.blocks.some((b) => b.day === 'Mon'));
+  await page.click('#open-replan');
+  await page.selectOption('#replan-driver', sick.driver_id);
+  await page.selectOption('#replan-from-day', 'Wed');
+  await page.fill('#replan-from-time', '00:00');
+  await page.selectOption('#replan-to-day', 'Sun');
+  await page.fill('#replan-to-time', '23:59');
+  // Plus a cancelled Thursday tour of another driver and an added Thursday tour.
+  const cancelled = editPlan.drivers.find((d) => d.driver_id !== sick.driver_id && d.blocks.some((b) => b.day === 'Thu')).blocks.find((b) => b.day === 'Thu').tours[0].id;
+  await page.fill('#replan-cancelled', cancelled);
+  await page.fill('#replan-added', 'Do 06:00-10:30');
+  await axeCheck(page, 'the "Fahrer fällt aus" form');
+  await page.click('#replan-start');
+  const replanId = await waitForNewResult(page, editId, TIME_LIMIT + 60);
+  await page.waitForSelector('#call-list-box:not([hidden])');
+  const replan = (await api('GET', `runs/${replanId}/report`)).json();
+  const ch = replan.changes;
+  check('the re-plan answers changes', Boolean(ch && ch.per_driver.length), JSON.stringify(ch).slice(0, 200));
+  eq('call list = the API\'s changes (driver, gains, loses)',
+    await page.$$eval('#call-list tbody tr', (rows) => rows.map((r) => [r.dataset.driver, r.dataset.gained, r.dataset.lost])),
+    ch.per_driver.map((p) => [p.driver_id, p.gained.join(' '), p.lost.join(' ')]));
+  check('the sick driver is on the call list', ch.per_driver.some((p) => p.driver_id === sick.driver_id));
+  check('the cancelled tour is lost and the added tour X1 gained', ch.per_driver.some((p) => p.lost.includes(cancelled)) && ch.per_driver.some((p) => p.gained.includes('X1')), JSON.stringify(ch.per_driver));
+  const dayOf = new Map();
+  for (const plan of [editPlan, replan]) for (const d of plan.drivers) for (const b of d.blocks) for (const x of b.tours) dayOf.set(x.id, b.day);
+  const inMatrix = new Set(replan.drivers.map((d) => d.driver_id));
+  const expectedCells = [...new Set(ch.per_driver.flatMap((p) => [...p.gained, ...p.lost].map((id) => `${p.driver_id}|${dayOf.get(id)}`)))]
+    .filter((c) => inMatrix.has(c.split('|')[0])).sort();
+  eq('exactly the changed cells are highlighted',
+    (await page.$$eval('#matrix-table td[data-changed="true"]', (tds) => tds.map((td) => `${td.closest('tr').dataset.driver}|${td.dataset.day}`))).sort(), expectedCells);
+  await page.$eval('#call-list-box', (e) => e.scrollIntoView());
+  await axeCheck(page, 'the re-plan with its call list');
+  await shot(page, 'week-4-replan.png');
+
+  // English with the toggle: the call list and the status badge follow, the highlights stay.
+  await page.click('#lang-toggle');
+  eq('English: call list headers', await page.$$eval('#call-list thead th', (th) => th.map((x) => x.textContent)), ['Driver', 'gains', 'loses']);
+  eq('English: status badge', await page.textContent('#result-status'), 'OK');
+  eq('English: the highlighted cells stay', (await page.$$('#matrix-table td[data-changed="true"]')).length, expectedCells.length);
+  await page.click('#lang-toggle');
+
+  // Publish, then the versions and a comparison of two runs.
+  await page.click('#publish-run');
+  await page.waitForFunction(() => document.getElementById('publish-status').textContent.length > 0);
+  const pub = (await api('GET', `runs/${replanId}`)).json();
+  eq('published (API)', pub.publication, 'published');
+  check('publish confirmed on the page, in German', (await page.textContent('#publish-status')).includes('Veröffentlicht'), await page.textContent('#publish-status'));
+  await page.waitForSelector(`#versions-table tr[data-run-id="${replanId}"][data-publication="published"]`);
+  eq('versions: the lineage solve → edit → re-plan', await page.$$eval('#versions-table tbody tr', (r) => r.map((x) => x.dataset.runId)), [baseId, editId, replanId]);
+  await page.click('#runs-refresh');
+  await page.waitForSelector(`#compare-a option[value="${baseId}"]`, { state: 'attached' });
+  await page.selectOption('#compare-a', baseId);
+  await page.selectOption('#compare-b', replanId);
+  await page.click('#compare-run');
+  await page.waitForSelector('#compare-kpis');
+  const cmp = (await api('GET', `runs/compare?a=${baseId}&b=${replanId}`)).json();
+  eq('compare: changed assignments as the API', await page.$$eval('#compare-drivers tbody tr', (r) => r.map((x) => x.dataset.driver)), cmp.drivers.changed.map((d) => d.driver_id));
+  eq('compare: drivers delta', await page.getAttribute('#compare-kpis tr[data-kpi="drivers_total"]', 'data-delta'), String(cmp.kpis.drivers_total.delta));
+  eq('compare: the rules that differ', await page.$$eval('#compare-rules tbody tr', (r) => r.map((x) => x.dataset.rule)), cmp.config.differences.map((d) => d.name));
+  // 55 h against 48 h: the rule that differs, in hours; the run list tells the two rule sets apart.
+  await page.selectOption('#compare-a', rulesRuns[0]);
+  await page.selectOption('#compare-b', rulesRuns[1]);
+  await page.click('#compare-run');
+  await page.waitForSelector('#compare-rules tr[data-rule="max_weekly_minutes"]');
+  const weekly = await page.$$eval('#compare-rules tr[data-rule="max_weekly_minutes"] td', (tds) => tds.map((td) => td.textContent));
+  eq('compare 55 h vs 48 h: the weekly limit in hours', weekly.slice(0, 2), ['55 h', '48 h']);
+  const fingerprints = await page.$$eval('#runs-table tbody tr', (rows, ids) => rows.filter((r) => ids.includes(r.dataset.runId)).map((r) => r.children[9].textContent), rulesRuns);
+  check('run list: the two rule sets look different', fingerprints.length === 2 && fingerprints[0] !== fingerprints[1], JSON.stringify(fingerprints));
+  await page.$eval('#compare-result', (e) => e.scrollIntoView());
+  await axeCheck(page, 'the comparison');
+  await shot(page, 'week-5-compare.png');
+
+  // Print: only the result, every matrix row, nothing clipped.
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => {
+    const shown = (sel) => { const e = document.querySelector(sel); return Boolean(e) && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0; };
+    const wrap = document.querySelector('.matrix-wrap');
+    const rows = [...document.querySelectorAll('#matrix-table tbody tr')];
+    return {
+      form: shown('#upload-section'), progress: shown('#progress-section'), runs: shown('#runs-section'), topbar: shown('.topbar'),
+      clipped: wrap.scrollHeight > wrap.clientHeight + 1,
+      rows: rows.filter((r) => r.getBoundingClientRect().height > 0).length,
+    };
+  });
+  eq('print: no form, progress, run list or top bar', [printed.form, printed.progress, printed.runs, printed.topbar], [false, false, false, false]);
+  check('print: the matrix box clips nothing', !printed.clipped);
+  eq('print: every matrix row present', printed.rows, replan.drivers.length);
+  await shot(page, 'week-6-print.png', true);
+  // One page per driver (the "Je Fahrer eine Seite drucken" button sets this class before printing).
+  await page.evaluate(() => document.body.classList.add('print-per-driver'));
+  const perDriver = await page.$$eval('#matrix-table tbody tr', (rows) => rows.filter((r) => getComputedStyle(r).breakAfter === 'page').length);
+  eq('print per driver: a page break after every driver row', perDriver, replan.drivers.length);
+  await page.evaluate(() => document.body.classList.remove('print-per-driver'));
+  await page.emulateMedia({ media: 'screen' });
+
+  // A phone: 390 px wide, no horizontal overflow, first screen and result.
+  const phone = await browserContext.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${base}/`);
+  await phone.waitForSelector('body[data-ready="true"]');
+  const firstWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+  check('390 px first screen: no horizontal overflow', firstWidth <= 390, String(firstWidth));
+  const drop = await phone.evaluate(() => { const r = document.getElementById('dropzone').getBoundingClientRect(); const s = document.querySelector('#dropzone strong').getBoundingClientRect(); return { zone: [r.left, r.right], text: [s.left, s.right] }; });
+  check('390 px: the drop zone and its text on screen', drop.zone[0] >= 0 && drop.zone[1] <= 390 && drop.text[0] >= 0 && drop.text[1] <= 390, JSON.stringify(drop));
+  await axeCheck(phone, 'the phone first screen');
+  await shot(phone, 'week-7-phone-start.png');
+  await phone.goto(`${base}/?screen=phone#run=${replanId}`);
+  await phone.waitForSelector('body[data-ready="true"]');
+  await phone.waitForSelector('#kpi-drivers');
+  const resultWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+  check('390 px result: no horizontal overflow (the matrix scrolls in its box)', resultWidth <= 390, String(resultWidth));
+  await axeCheck(phone, 'the phone result');
+  await shot(phone, 'week-8-phone-result.png');
+  await phone.close();
+}
+
 async function main() {
   // Service up?
   const t0 = Date.now();
@@ -222,7 +511,8 @@ async function main() {
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  const posted = [];  // bodies of POST /api/v1/runs as the page sent them
+  if (process.env.E2E_DEBUG) page.on('console', (m) => console.log(`  [page ${m.type()}] ${m.text()}`));
+  if (process.env.E2E_DEBUG) page.on('pageerror', (e) => console.log(`  [pageerror] ${e.stack}`));
   page.on('request', (r) => { if (r.method() === 'POST' && /\/api\/v1\/runs$/.test(r.url())) posted.push(JSON.parse(r.postData())); });
 
   await page.goto(`${base}/`);
@@ -233,8 +523,13 @@ async function main() {
   await page.fill('#token', TOKEN);
   await page.click('#token-save');
   await page.waitForSelector('#rule-min_rest_minutes');
-  eq('rules come from the config schema (min rest default)', await page.inputValue('#rule-min_rest_minutes'), '660');
-  eq('rule bounds from the schema', await page.getAttribute('#rule-min_rest_minutes', 'min'), '540');
+  if (process.env.E2E_ONLY === 'week') {  // for working on the page: only the dispatcher's week
+    await page.fill('#time-limit', String(TIME_LIMIT));
+    await dispatcherWeek(page);
+    return;
+  }
+  eq('rules come from the config schema, in hours (min rest default 660 min = 11 h)', await page.inputValue('#rule-min_rest_minutes'), '11');
+  eq('rule bounds from the schema, in hours (540 min = 9 h)', await page.getAttribute('#rule-min_rest_minutes', 'min'), '9');
   check('profile select lists legacy-v2.0', (await page.$$eval('#profile option', (os) => os.map((o) => o.value))).includes('legacy-v2.0'));
   check('both feature flags shown', Boolean(await page.$('#flag-enable_fill_to_target_greedy')) && Boolean(await page.$('#flag-enable_bad_block_mix_rerun')));
 
@@ -246,7 +541,7 @@ async function main() {
   });
   await page.waitForSelector('#preview-error');
   const parseError = await page.textContent('#preview-error');
-  check('a broken dropped file shows the parse error with its line', /:3\b/.test(parseError) && parseError.includes('25:00'), parseError);
+  check('a broken dropped file shows the parse error with its file name and line, in German', parseError.includes('kaputt.csv, Zeile 3') && parseError.includes('25:00') && parseError.includes('ungültiges Zeitfenster'), parseError);
   check('no run can start from a broken file', await page.isDisabled('#start-run'));
 
   // The real forecast through the file picker.
@@ -268,7 +563,7 @@ async function main() {
   const runId = await page.textContent('#progress-run-id');
   eq('run body: the previewed tours and the settings, no untouched rules', posted[0] && {
     keys: Object.keys(posted[0]).sort(), tours: posted[0].tours.length, seed: posted[0].seed, limit: posted[0].time_limit_seconds,
-  }, { keys: ['seed', 'time_limit_seconds', 'tours'], tours: expectedTours, seed: 42, limit: TIME_LIMIT });
+  }, { keys: ['seed', 'time_limit_seconds', 'tours', 'week_start'].sort(), tours: expectedTours, seed: 42, limit: TIME_LIMIT });
   eq('run body: tours in the API shape', posted[0] && posted[0].tours[0], pv.json().tours_json[0]);
   const started = Date.now();
   while (Date.now() - started < (TIME_LIMIT + 60) * 1000) {
@@ -305,7 +600,7 @@ async function main() {
   // The whole matrix, cell by cell, in the default order (driver id).
   const matrix = await page.$$eval('#matrix-table tbody tr', (rows) => rows.map((r) => ({
     driver: r.dataset.driver,
-    cells: Object.fromEntries([...r.querySelectorAll('td[data-day]')].map((td) => [td.dataset.day, [td.textContent, td.dataset.blockType || '']])),
+    cells: Object.fromEntries([...r.querySelectorAll('td[data-day]')].map((td) => [td.dataset.day, [[...td.querySelectorAll('button.tour')].map((b) => b.textContent).join('/') || td.textContent, td.dataset.blockType || '', (td.querySelector('.bt-letter') || {}).textContent || '']])),
     hours: r.querySelector('td.num').dataset.value,
   })));
   const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -313,12 +608,12 @@ async function main() {
     driver: d.driver_id,
     cells: Object.fromEntries(DAYS.map((day) => {
       const b = d.blocks.find((x) => x.day === day);
-      return [day, b ? [b.tours.map((t) => `${t.start_time}-${t.end_time}`).join('/'), b.block_type] : ['-', '']];
+      return [day, b ? [b.tours.map((t) => `${t.start_time}-${t.end_time}`).join('/'), b.block_type, { '3er': '3', '2er-regular': 'R', '2er-split': 'G', '1er': '1' }[b.block_type]] : ['-', '', '']];
     })),
     hours: String(d.hours),
   }));
   eq('matrix: one row per driver', matrix.length, plan.drivers.length);
-  eq('matrix: every cell, block type and hours as in the plan', matrix, expectedMatrix);
+  eq('matrix: every cell, block type (and its letter) and hours as in the plan', matrix, expectedMatrix);
   const cellClass = await page.$eval('#matrix-table tbody td[data-block-type]', (td) => [td.className, td.dataset.blockType]);
   check('matrix: cells coloured by block type', cellClass[0] === `bt-${cellClass[1]}`, cellClass.join(' '));
   const workingMon = await page.$eval('#matrix-table tfoot td[data-day="Mon"]', (td) => Number(td.dataset.value));
@@ -346,7 +641,7 @@ async function main() {
 
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e.png'), fullPage: true });
-  console.log(`  screenshot ${path.join(ARTIFACTS, 'web-e2e.png')}`);
+  console.log(`  screenshot ${path.join(ARTIFACTS, 'web-e2e.png')} (at ${((Date.now() - STARTED) / 1000).toFixed(1)} s)`);
 
   // ---- downloads -----------------------------------------------------------------------------
   // Clicks an export button; the saved file, or null (with the page's own error message) when no
@@ -365,15 +660,19 @@ async function main() {
   const roster = await grab('#dl-roster-csv');
   if (roster) {
     const rosterText = roster.bytes.toString('utf8');
-    check('roster CSV: UTF-8 BOM and German header', rosterText.startsWith('\uFEFFFahrer;Montag;Dienstag'), rosterText.slice(0, 40));
+    check('roster CSV: UTF-8 BOM and German header with the week\'s dates', /^\uFEFFFahrer;Montag \d\d\.\d\d\.\d{4};Dienstag \d\d\.\d\d\.\d{4};/.test(rosterText), rosterText.slice(0, 60));
     eq('roster CSV: one line per driver', rosterText.trim().split('\n').length - 1, plan.drivers.length);
     eq('roster CSV: file name', roster.name, `${runId}_roster.csv`);
+    check('roster CSV: hours with a decimal comma', /;\d+,\d\d;(FTE|PT)\n/.test(rosterText) && !/;\d+\.\d\d;(FTE|PT)\n/.test(rosterText), rosterText.split('\n')[1]);
   }
   const tours = await grab('#dl-tours-csv');
   if (tours) {
     const toursText = tours.bytes.toString('utf8');
-    check('tours CSV: header', toursText.startsWith('driver;day;block_id;block_type;tour_id;start;end'), toursText.slice(0, 60));
+    check('tours CSV from the German page: German header (lang=de)', toursText.startsWith('\uFEFFFahrer;Tag;Datum;Block;Blocktyp;Tour;Beginn;Ende'), toursText.slice(0, 60));
+    check('tours CSV: German day and block names', toursText.includes(';Montag;') && !toursText.includes(';Mon;') && !/2er-(regular|split)/.test(toursText));
     eq('tours CSV: one line per tour', toursText.trim().split('\n').length - 1, expectedTours);
+    const apiTours = (await api('GET', `runs/${runId}/export/tours.csv`)).body.toString('utf8');
+    check('tours CSV route without lang: the API default (English, no BOM)', apiTours.startsWith('driver;day;block_id;block_type;tour_id;start;end'), apiTours.slice(0, 60));
   }
   const xlsx = await grab('#dl-xlsx');
   if (xlsx) {
@@ -390,7 +689,7 @@ async function main() {
   // ---- language toggle -------------------------------------------------------------------------
   await page.click('#lang-toggle');
   eq('English after the toggle', await page.textContent('h1'), 'Shift planning');
-  eq('matrix header in English', (await page.textContent('#matrix-table th[data-sort="Mon"]')).trim(), 'Mon');
+  check('matrix header in English, with the date', (await page.textContent('#matrix-table th[data-sort="Mon"]')).trim().startsWith('Mon '));
   eq('cards re-rendered in English', await page.textContent('#kpi-drivers .card-title'), 'Drivers');
   await page.click('#lang-toggle');
   eq('German again', await page.textContent('h1'), 'Schichtplanung');
@@ -413,8 +712,8 @@ async function main() {
   await page.fill('#time-limit', '120');
   await page.fill('#seed', '7');
   await page.selectOption('#profile', 'legacy-v2.0');
-  eq('profile values shown (legacy: 840 min rest after a 3er)', await page.inputValue('#rule-min_rest_after_3er_minutes'), '840');
-  await page.fill('#rule-min_rest_minutes', '720');
+  eq('profile values shown (legacy: 840 min = 14 h rest after a 3er)', await page.inputValue('#rule-min_rest_after_3er_minutes'), '14');
+  await page.fill('#rule-min_rest_minutes', '12');  // hours: sent as 720 minutes
   await page.check('#flag-enable_fill_to_target_greedy');
   await page.click('#start-run');
   await page.waitForFunction((first) => {
@@ -496,9 +795,13 @@ async function main() {
   }
   await page.$eval('#unassigned', (e) => e.scrollIntoView());
   await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e-drivers.png') });
-  console.log(`  screenshot ${path.join(ARTIFACTS, 'web-e2e-drivers.png')}`);
+  console.log(`  screenshot ${path.join(ARTIFACTS, 'web-e2e-drivers.png')} (at ${((Date.now() - STARTED) / 1000).toFixed(1)} s)`);
   await page.click('#drivers-clear');
   check('removing the driver list returns to forecast mode', await page.isVisible('#drivers-mode-hint'));
+
+  // ---- the dispatcher's week ---------------------------------------------------------------------
+  await page.fill('#time-limit', String(TIME_LIMIT));
+  await dispatcherWeek(page);
 
   // ---- /api/v1/docs: Swagger UI on the OpenAPI document, same CSP, the token via Authorize ---------
   const docs = await browserContext.newPage();
@@ -524,8 +827,8 @@ async function main() {
   check('docs page: no console or page errors', docsErrors.length === 0, docsErrors.join(' | '));
 
   // ---- nothing went wrong in the page ----------------------------------------------------------
-  // Expected failures we provoked: 401 before the token was entered, 422 for the broken file.
-  const unexpected = consoleErrors.filter((m) => !/status of (401|422)/.test(m));
+  // Expected failures we provoked: 401 before the token was entered, 422 for the broken file, 400 for the broken pool.
+  const unexpected = consoleErrors.filter((m) => !/status of (400|401|422)/.test(m));  // 400: the broken driver list
   check('no console or page errors (CSP violations included)', unexpected.length === 0, unexpected.join(' | '));
 }
 

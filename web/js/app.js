@@ -1,18 +1,25 @@
 // The dispatcher page: wires the sections together.
 //   upload → preview (POST forecast/preview) [+ driver list: drivers/preview, diagnostics] → settings → POST runs → progress (SSE) → result
 //   (report, exports) ; past runs reopen a result. A run id in the URL (#run=<id>) reopens it.
-import { ApiError, detailText, getJson, getToken, postJson, readyz, setToken } from './api.js';
+//   On a result: a tour click → candidates and live audit → saved version (edit.js); "Fahrer fällt
+//   aus" → re-plan with call list (replan.js); publish, versions, compare (versions.js).
+import { ApiError, getJson, getToken, postJson, readyz, setToken } from './api.js';
 import { applyI18n, getLang, setLang, t } from './i18n.js';
 import { currentPreview, initUpload } from './upload.js';
-import { driverModeBody, initDrivers, refreshDiagnostics } from './drivers.js';
+import { driverModeBody, driversError, initDrivers, refreshDiagnostics } from './drivers.js';
 import { collectRunOptions, initSettings, loadSchema } from './settings.js';
 import { initProgress, watchRun } from './progress.js';
-import { initResult, openResult } from './result.js';
+import { initResult, openResult, setTourHandler } from './result.js';
 import { initRuns, refreshRuns } from './runs.js';
+import { initEdit, openTour } from './edit.js';
+import { initReplan, showChanges } from './replan.js';
+import { initVersions, showVersions } from './versions.js';
+import { detailMessage } from './messages.js';
 
-const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'DRAFT_WITH_VIOLATIONS']);  // a draft is a saved edit: finished
 let ready = null;
-let busy = false;
+let busy = false;     // the POST that starts a run is on its way
+let running = false;  // a run this page started is queued or running: no second one
 
 function message(text, kind = 'info') {
   const box = document.getElementById('message');
@@ -26,7 +33,7 @@ function errorText(err) {
     if (err.status === 401) return t('auth.rejected');
     if (err.status === 0) return t('error.network', { detail: err.message });
     if (err.status === 429) return t('error.queue_full', { seconds: err.headers?.get('Retry-After') || '?' });
-    return t('error.http', { status: err.status, detail: detailText(err.detail) });
+    return t('error.http', { status: err.status, detail: detailMessage(err.detail) });
   }
   return String(err && err.message ? err.message : err);
 }
@@ -34,8 +41,13 @@ function errorText(err) {
 function updateStartButton() {
   const p = currentPreview();
   const button = document.getElementById('start-run');
-  button.disabled = busy || !p || !p.tours;
-  button.textContent = busy ? t('run.starting') : t('run.start');
+  const driversFailed = driversError();
+  button.disabled = busy || running || !p || !p.tours || Boolean(driversFailed);
+  button.textContent = busy ? t('run.starting') : running ? t('run.running') : t('run.start');
+  // Why Start is off, next to it: a broken driver list must not silently fall back to virtual drivers.
+  const hint = document.getElementById('start-hint');
+  hint.textContent = driversFailed ? t('run.drivers_blocked', { detail: driversFailed }) : '';
+  hint.hidden = !driversFailed;
 }
 
 async function loadSettings() {
@@ -50,18 +62,37 @@ async function loadSettings() {
 // Follows a run to its end and shows its result.
 async function follow(runId, timeLimit) {
   window.history.replaceState(null, '', `#run=${encodeURIComponent(runId)}`);
-  document.getElementById('progress-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
-  const view = await watchRun(runId, { timeLimit });
-  refreshRuns();
-  if (FINISHED.has(view.status)) {
-    const report = await openResult(runId, view);
-    if (report) document.getElementById('result-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  running = true;
+  updateStartButton();
+  try {
+    const watching = watchRun(runId, { timeLimit });  // shows the progress section at once
+    const progress = document.getElementById('progress-title');
+    progress.scrollIntoView({ block: 'start' });
+    progress.focus({ preventScroll: true });
+    const view = await watching;
+    refreshRuns();
+    if (FINISHED.has(view.status)) await showRun(runId, view);
+  } finally {
+    running = false;
+    updateStartButton();
   }
+}
+
+// A finished run's result, its call list and versions; focus goes to the result heading.
+async function showRun(runId, view) {
+  const report = await openResult(runId, view);
+  if (!report) return;
+  showChanges(report);
+  showVersions(runId);
+  const title = document.getElementById('result-title');
+  title.scrollIntoView({ block: 'start' });
+  title.focus({ preventScroll: true });
 }
 
 async function startRun() {
   const p = currentPreview();
   if (!p || !p.tours) { message(t('run.need_preview'), 'error'); return; }
+  if (busy || running || driversError()) return;
   let options;
   try { options = collectRunOptions(); } catch { return; }  // the form shows what is invalid
   busy = true;
@@ -70,7 +101,6 @@ async function startRun() {
   try {
     const created = await postJson('runs', { tours: p.tours_json, ...options, ...driverModeBody() });
     busy = false;
-    updateStartButton();
     await follow(created.run_id, options.time_limit_seconds);
   } catch (err) {
     message(errorText(err), 'error');
@@ -84,8 +114,11 @@ async function openRun(run) {
   if (!FINISHED.has(run.status)) { await follow(run.run_id, run.time_limit_seconds); return; }
   window.history.replaceState(null, '', `#run=${encodeURIComponent(run.run_id)}`);
   document.getElementById('progress-section').hidden = true;
-  const report = await openResult(run.run_id, run);
-  if (report) document.getElementById('result-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  await showRun(run.run_id, run);
+}
+
+async function openRunId(runId) {
+  try { await openRun(await getJson(`runs/${encodeURIComponent(runId)}`)); } catch (err) { message(errorText(err), 'error'); }
 }
 
 function initToken() {
@@ -123,6 +156,10 @@ async function boot() {
   initProgress();
   initResult();
   initRuns({ onOpenRun: openRun });
+  setTourHandler(openTour);
+  initEdit({ onVersionSaved: (id) => { refreshRuns(); openRunId(id); } });
+  initReplan({ onReplanStarted: (id, limit) => follow(id, limit).catch((err) => message(errorText(err), 'error')) });
+  initVersions({ onOpenRunId: openRunId });
   document.getElementById('start-run').addEventListener('click', startRun);
   updateStartButton();
   ready = await readyz();

@@ -2,6 +2,8 @@
 // POST /api/v1/drivers/preview; the answer's drivers_json / locks_json are sent with the run.
 // With a forecast loaded too, POST /api/v1/diagnostics shows the tours no driver can take.
 import { apiFetch, ApiError, detailText, postJson } from './api.js';
+import { detailMessage } from './messages.js';
+import { isZip } from './upload.js';
 import { has, t } from './i18n.js';
 import { clear, dayName, dayShort, el, num } from './format.js';
 
@@ -13,6 +15,12 @@ let toursOf = () => null;  // returns the forecast's tours_json (or null)
 let onChange = () => {};
 
 export function currentDrivers() { return pool; }
+// The driver list's error (a file was chosen and could not be read): it blocks Start.
+export function driversError() { return lastError ? errorText() : ''; }
+function errorText() {
+  if (lastError.excel) return t('upload.excel');
+  return lastError.status === 401 ? t('auth.rejected') : detailMessage(lastError.detail ?? lastError.text, fileName);
+}
 
 // The run body's driver-mode part ({} in forecast mode).
 export function driverModeBody() {
@@ -38,12 +46,19 @@ async function loadFile(file) {
   diagnostics = null;
   status.textContent = t('upload.reading', { name: file.name });
   render();
+  if (await isZip(file)) {
+    lastError = { status: 0, excel: true };
+    status.textContent = '';
+    render();
+    onChange(null);
+    return;
+  }
   try {
     const head = (await file.slice(0, 64).text()).trimStart();
     const res = await apiFetch('drivers/preview', { method: 'POST', body: file, headers: { 'Content-Type': contentTypeOf(file, head) } });
     pool = await res.json();
   } catch (err) {
-    lastError = err instanceof ApiError ? { status: err.status, text: detailText(err.detail) } : { status: 0, text: String(err.message || err) };
+    lastError = err instanceof ApiError ? { status: err.status, detail: err.detail } : { status: 0, detail: String(err.message || err) };
   }
   status.textContent = '';
   render();
@@ -89,7 +104,7 @@ function render() {
   document.getElementById('drivers-clear').hidden = !pool && !lastError;
   if (lastError) {
     box.append(el('div', { class: 'error-box', id: 'drivers-error', role: 'alert' },
-      el('strong', {}, t('drivers.error')), el('pre', {}, lastError.status === 401 ? t('auth.rejected') : lastError.text)));
+      el('strong', {}, t('drivers.error')), el('pre', {}, errorText())));
     return;
   }
   if (!pool) { box.append(el('p', { class: 'muted small', id: 'drivers-mode-hint' }, t('drivers.forecast_mode'))); return; }

@@ -87,3 +87,40 @@ export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
   return node;
 }
+
+// The date of a week day (0..6) in the week starting on weekStart ("YYYY-MM-DD"), or null.
+export function dateOfDay(weekStart, day) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(weekStart || ''));
+  const i = dayIndex(day);
+  if (!m || i < 0) return null;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + i));
+}
+
+// "Mo 07.12." (German) / "Mon 07/12" (English); the short day alone without a week.
+export function dayWithDate(day, weekStart) {
+  const d = dateOfDay(weekStart, day);
+  if (!d) return dayShort(day);
+  const dd = String(d.getUTCDate()).padStart(2, '0');
+  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+  return getLang() === 'de' ? `${dayShort(day)} ${dd}.${mm}.` : `${dayShort(day)} ${dd}/${mm}`;
+}
+
+// The Monday on or after today, as "YYYY-MM-DD" (the usual week to plan).
+export function nextMonday(now = new Date()) {
+  const d = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
+  const add = (8 - d.getUTCDay()) % 7;
+  d.setUTCDate(d.getUTCDate() + add);
+  return d.toISOString().slice(0, 10);
+}
+
+// Any date -> the Monday of its week, "YYYY-MM-DD".
+export function mondayOf(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso || ''));
+  if (!m) return '';
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+// Block type -> the one letter printed in a cell, so types differ without colour.
+export const BLOCK_LETTER = { '3er': '3', '2er-regular': 'R', '2er-split': 'G', '1er': '1' };

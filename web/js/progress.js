@@ -3,6 +3,7 @@
 import { ApiError, detailText, getJson, postJson, readEvents } from './api.js';
 import { has, t } from './i18n.js';
 import { clear, el, num, pct } from './format.js';
+import { messageText } from './messages.js';
 
 const TERMINAL = new Set(['run_completed', 'run_failed', 'run_cancelled']);
 const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
@@ -86,7 +87,7 @@ function apply(ev) {
     s.status = d.status || { run_completed: 'COMPLETED', run_failed: 'FAILED', run_cancelled: 'CANCELLED' }[ev.event];
     s.reason = d.reason || null;
     s.phase = null;
-    s.note = s.reason ? `${statusText(s.status)}: ${s.reason}` : '';
+    s.note = s.reason ? `${statusText(s.status)}: ${messageText(s.reason)}` : '';
   }
   render();
 }
@@ -101,7 +102,7 @@ function applyView(view) {
   if (p.lower_bound) s.bound = Math.max(s.bound || 0, p.lower_bound);
   if (typeof p.elapsed_s === 'number') { s.elapsed = p.elapsed_s; s.elapsedAt = performance.now(); }
   if (view.result && view.result.drivers_total !== undefined && FINISHED.has(view.status)) s.incumbent = view.result.drivers_total;
-  if (view.reason) s.note = `${statusText(view.status)}: ${view.reason}`;
+  if (view.reason) s.note = `${statusText(view.status)}: ${messageText(view.reason)}`;
 }
 
 // Follows a run until it ends; resolves with its final status view.

@@ -2,14 +2,31 @@
 // the audit. Reads the report document (the plan of api.md §4 plus the best bound's name and the
 // policy); falls back to the plan document.
 import { ApiError, detailText, download, getJson } from './api.js';
-import { has, t } from './i18n.js';
-import { BLOCK_TYPES, DAYS, clear, dayIndex, dayShort, el, minutesOf, num, pct } from './format.js';
+import { getLang, has, hasOwn, t } from './i18n.js';
+import { BLOCK_LETTER, BLOCK_TYPES, DAYS, clear, dayIndex, dayShort, dayWithDate, el, minutesAsHours, minutesOf, num, pct } from './format.js';
+import { currentDrivers } from './drivers.js';
 import { renderDemand } from './chart.js';
 import { reasonText } from './drivers.js';
+import { messageText } from './messages.js';
 
 let report = null;
 let sort = { key: 'driver', dir: 1 };
 let filter = '';
+let changedCells = new Set();  // "driver|day" cells a re-plan changed (highlighted)
+let onTour = () => {};           // called with (tourId, driverId) when a tour is clicked
+
+export function setTourHandler(fn) { onTour = fn; }
+export function setChangedCells(cells) { changedCells = new Set(cells); if (report) renderMatrix(report); }
+let violationCells = new Set();  // "driver|day" cells the live audit of an edit finds broken
+export function setViolationCells(cells) {
+  violationCells = new Set(cells);
+  for (const td of document.querySelectorAll('#matrix-table td.violation')) { td.classList.remove('violation'); delete td.dataset.violation; }
+  for (const key of violationCells) {
+    const [driver, day] = key.split('|');
+    const td = document.querySelector(`#matrix-table tr[data-driver="${CSS.escape(driver)}"] td[data-day="${CSS.escape(day)}"]`);
+    if (td) { td.classList.add('violation'); td.dataset.violation = 'true'; }
+  }
+}
 
 const BOUND_ORDER = ['lp', 'rest_concurrency', 'path_cover', 'per_day', 'hours'];
 
@@ -104,15 +121,39 @@ function sortedDrivers(drivers) {
   return out;
 }
 
-// "HH:MM-HH:MM/HH:MM-HH:MM" with a line-break opportunity after each "/".
-function cellContent(block) {
-  const parts = (block.tours || []).map((x) => `${x.start_time}-${x.end_time}`);
+// One button per tour ("HH:MM-HH:MM", a lock mark when locked), "/" with a line-break
+// opportunity between them; a click asks who else could take the tour.
+function cellContent(block, driverId) {
   const frag = document.createDocumentFragment();
-  parts.forEach((p, i) => {
+  (block.tours || []).forEach((x, i) => {
     if (i) { frag.append('/'); frag.append(el('wbr')); }
-    frag.append(p);
+    const id = x.id ?? x.tour_id;
+    frag.append(el('button', {
+      type: 'button', class: `tour${x.locked ? ' locked' : ''}`, dataset: { tour: id, driver: driverId },
+      title: `${id}${x.locked ? ` · ${t('matrix.locked')}` : ''}`,
+      'aria-label': `${t('matrix.tour')} ${id} ${x.start_time}–${x.end_time}${x.locked ? `, ${t('matrix.locked')}` : ''}`,
+      onclick: () => onTour(id, driverId),
+    }, x.locked ? el('span', { class: 'lock-mark', 'aria-hidden': 'true' }, '◆') : null, `${x.start_time}-${x.end_time}`));
   });
   return frag;
+}
+
+// Everything the filter can find for a driver: id, name, qualifications, tour ids and times, block types.
+function haystack(drv, quals) {
+  const parts = [drv.driver_id, drv.name || '', ...(quals.get(drv.driver_id) || [])];
+  for (const b of drv.blocks || []) {
+    parts.push(t(`block.${b.block_type}`), b.block_type);
+    for (const x of b.tours || []) parts.push(x.id ?? x.tour_id, x.start_time, x.end_time, `${x.start_time}-${x.end_time}`);
+  }
+  return parts.join(' ').toLowerCase();
+}
+
+// Qualifications by driver id, from the loaded pool (driver mode).
+function poolQualifications() {
+  const pool = currentDrivers();
+  const out = new Map();
+  for (const d of (pool && pool.drivers_json) || []) out.set(String(d.id ?? d.driver_id), d.qualifications || []);
+  return out;
 }
 
 function renderMatrix(r) {
@@ -132,30 +173,36 @@ function renderMatrix(r) {
     return cell;
   };
   head.append(th('driver', t('matrix.driver')));
-  for (const d of usedDays) head.append(th(d, dayShort(d)));
+  for (const d of usedDays) head.append(th(d, dayWithDate(d, r.week_start)));
   head.append(th('hours', t('matrix.hours'), 'num'), th('type', t('matrix.type')));
   table.append(el('thead', {}, head));
   const body = el('tbody');
   const f = filter.trim().toLowerCase();
+  const quals = poolQualifications();
   for (const drv of sortedDrivers(drivers)) {
-    if (f && !`${drv.driver_id} ${drv.name || ''}`.toLowerCase().includes(f)) continue;
+    if (f && !haystack(drv, quals).includes(f)) continue;
     const head = drv.name && drv.name !== drv.driver_id
       ? el('th', { scope: 'row', class: 'driver-name' }, drv.name, el('span', { class: 'driver-id' }, drv.driver_id))
       : el('th', { scope: 'row' }, drv.driver_id);
     const row = el('tr', { dataset: { driver: drv.driver_id } }, head);
     for (const d of usedDays) {
       const blocks = (drv.blocks || []).filter((b) => dayIndex(b.day) === DAYS.indexOf(d));
-      if (!blocks.length) { row.append(el('td', { class: 'empty', dataset: { day: d } }, '-')); continue; }
+      const changed = changedCells.has(`${drv.driver_id}|${d}`);
+      if (!blocks.length) {
+        row.append(el('td', { class: `empty${changed ? ' changed' : ''}`, dataset: { day: d, changed: changed ? 'true' : null } },
+          changed ? el('span', { class: 'changed-text' }, t('matrix.changed_free')) : '-'));
+        continue;
+      }
       const b = blocks[0];
       const td = el('td', {
-        class: `bt-${b.block_type}`, dataset: { day: d, blockType: b.block_type },
-        title: `${t(`block.${b.block_type}`)} · ${b.start}–${b.end}`,
+        class: `bt-${b.block_type}${changed ? ' changed' : ''}`, dataset: { day: d, blockType: b.block_type, changed: changed ? 'true' : null },
       });
-      blocks.forEach((x, i) => { if (i) td.append(' + '); td.append(cellContent(x)); });
+      blocks.forEach((x, i) => { if (i) td.append(' + '); td.append(cellContent(x, drv.driver_id)); });
+      td.append(' ', el('abbr', { class: 'bt-letter', title: t(`block.${b.block_type}`) }, BLOCK_LETTER[b.block_type] || '?'));
       row.append(td);
     }
     row.append(el('td', { class: 'num', dataset: { value: String(drv.hours) } }, num(drv.hours, 2)));
-    row.append(el('td', { class: `type type-${String(drv.driver_type).toLowerCase()}` }, drv.driver_type));
+    row.append(el('td', { class: `type type-${String(drv.driver_type).toLowerCase()}` }, has(`type.${drv.driver_type}`) ? t(`type.${drv.driver_type}`) : drv.driver_type));
     body.append(row);
   }
   table.append(body);
@@ -181,9 +228,7 @@ function renderAudit(r) {
     box.append(el('p', { class: 'ok' }, `✔ ${t('audit.ok')}`));
   } else {
     box.append(el('p', { class: 'bad' }, t('audit.failed', { n: audit.violations.length })));
-    box.append(el('ul', {}, audit.violations.map((v) => el('li', {}, el('code', {}, v.code), ' ',
-      [v.driver_id, v.day !== null && v.day !== undefined ? dayShort(DAYS[v.day] ?? v.day) : null, v.tour_id].filter(Boolean).join(' · '),
-      v.message ? ` — ${v.message}` : ''))));
+    box.append(el('ul', {}, audit.violations.map((v) => el('li', {}, violationText(v)))));
   }
   const un = r.unassigned_tours || [];
   const unBox = clear(document.getElementById('unassigned'));
@@ -200,17 +245,53 @@ function renderAudit(r) {
   }
 }
 
+// One audit violation as a German (or English) sentence: the code's text, driver, day, tour.
+export function violationText(v) {
+  const day = v.day !== null && v.day !== undefined ? dayShort(typeof v.day === 'number' ? DAYS[v.day] : v.day) : null;
+  if (!hasOwn(`violation.${v.code}`) && v.message) return messageText(v.message);  // English: the service's own sentence
+  const what = hasOwn(`violation.${v.code}`) ? t(`violation.${v.code}`) : messageText(v.message || v.code);
+  return `${what}: ${[v.driver_id, day, v.tour_id].filter(Boolean).join(' · ')}`;
+}
+
+// The rules the run used (its policy), rules in minutes shown in hours.
+function renderRulesUsed(r) {
+  const list = clear(document.getElementById('rules-used-list'));
+  const policy = r.policy || {};
+  for (const [name, value] of Object.entries(policy)) {
+    if (value === null || typeof value === 'object') continue;
+    const label = has(`rule.${name}`) ? t(`rule.${name}`) : name;
+    const text = typeof value === 'boolean' ? t(value ? 'common.yes' : 'common.no')
+      : /_minutes$/.test(name) ? `${minutesAsHours(value)} h` : num(value, Number.isInteger(value) ? 0 : 1);
+    list.append(el('dt', {}, label), el('dd', { dataset: { rule: name, value: String(value) } }, text));
+  }
+}
+
+// Pool drivers the plan leaves without work (driver mode, pool loaded on this page).
+function renderUnused(r) {
+  const box = clear(document.getElementById('unused-drivers'));
+  const pool = currentDrivers();
+  const used = new Set((r.drivers || []).map((d) => d.driver_id));
+  const unused = r.driver_mode && pool ? (pool.drivers_json || []).filter((d) => !used.has(String(d.id ?? d.driver_id))) : [];
+  box.hidden = !r.driver_mode;
+  if (!r.driver_mode) return;
+  box.append(el('h3', {}, t('unused.title', { n: num(r.driver_mode.drivers_available - (r.drivers || []).length) })));
+  if (!pool) { box.append(el('p', { class: 'muted' }, t('unused.no_pool'))); return; }
+  box.append(el('ul', { class: 'unused-list', id: 'unused-list' },
+    unused.map((d) => el('li', { dataset: { driver: String(d.id ?? d.driver_id) } }, `${d.name || ''} (${d.id ?? d.driver_id})`))));
+}
+
 function renderHeader(r) {
   const head = clear(document.getElementById('result-head'));
   const status = r.status || '';
   head.append(
     el('span', { class: 'badge', id: 'result-run-id' }, r.run_id || ''),
-    ' ', el('span', { class: `badge plan-${status.toLowerCase()}`, id: 'result-status' }, status),
-    ' ', r.week_start ? el('span', {}, t('result.week', { date: r.week_start })) : '',
+    ' ', el('span', { class: `badge plan-${status.toLowerCase()}`, id: 'result-status', dataset: { status } }, has(`plan.${status}`) ? t(`plan.${status}`) : status),
+    ' ', r.week_start ? el('span', { id: 'result-week' }, t('result.week', { date: dayWithDate('Mon', r.week_start) })) : '',
     ' ', el('small', { class: 'muted signature', title: r.solution_signature || '' }, `${t('result.signature')}: ${(r.solution_signature || '').slice(0, 19)}…`));
 }
 
 export function renderReport(r) {
+  if (!report || report.run_id !== r.run_id) changedCells = new Set();
   report = r;
   document.getElementById('result-empty').hidden = true;
   document.getElementById('result-body').hidden = false;
@@ -218,6 +299,8 @@ export function renderReport(r) {
   renderCards(r);
   renderMatrix(r);
   renderAudit(r);
+  renderRulesUsed(r);
+  renderUnused(r);
   const rest = (r.policy && r.policy.min_rest_minutes) || 660;
   renderDemand(document.getElementById('demand-charts'), r, rest);
 }
@@ -247,12 +330,15 @@ export async function openResult(runId, view = null) {
   }
 }
 
+// The German page asks for German CSV (German headers and days, decimal commas); the API default stays.
+function csvLang() { return getLang() === 'de' ? '?lang=de' : ''; }
+
 async function exportFile(kind) {
   if (!report) return;
   const id = report.run_id;
   const files = {
-    roster_csv: [`runs/${encodeURIComponent(id)}/export/roster.csv`, `${id}_roster.csv`],
-    tours_csv: [`runs/${encodeURIComponent(id)}/export/tours.csv`, `${id}_tours.csv`],
+    roster_csv: [`runs/${encodeURIComponent(id)}/export/roster.csv${csvLang()}`, `${id}_roster.csv`],
+    tours_csv: [`runs/${encodeURIComponent(id)}/export/tours.csv${csvLang()}`, `${id}_tours.csv`],
     xlsx: [`runs/${encodeURIComponent(id)}/export/roster.xlsx`, `${id}_roster.xlsx`],
   };
   const status = document.getElementById('export-status');
@@ -266,7 +352,16 @@ async function exportFile(kind) {
   }
 }
 
+// Print: the week on A4 landscape, or (class print-per-driver) one page per driver's row.
+function printResult(perDriver) {
+  document.body.classList.toggle('print-per-driver', perDriver);
+  window.addEventListener('afterprint', () => document.body.classList.remove('print-per-driver'), { once: true });
+  window.print();
+}
+
 export function initResult() {
+  document.getElementById('print-week').addEventListener('click', () => printResult(false));
+  document.getElementById('print-drivers').addEventListener('click', () => printResult(true));
   document.getElementById('dl-roster-csv').addEventListener('click', () => exportFile('roster_csv'));
   document.getElementById('dl-tours-csv').addEventListener('click', () => exportFile('tours_csv'));
   document.getElementById('dl-xlsx').addEventListener('click', () => exportFile('xlsx'));

@@ -3,7 +3,7 @@
 // only when they differ from the process-wide defaults reported by /readyz.
 import { getJson } from './api.js';
 import { has, t } from './i18n.js';
-import { clear, el, minutesAsHours, num } from './format.js';
+import { clear, el, minutesAsHours, mondayOf, nextMonday, num } from './format.js';
 
 const MAIN_RULES = ['min_rest_minutes', 'max_weekly_minutes', 'max_span_regular_minutes', 'max_span_split_minutes',
   'max_span_3er_minutes', 'allow_split', 'max_working_days'];
@@ -31,13 +31,18 @@ function ruleLabel(rule) {
   return has(`rule.${rule.name}`) ? t(`rule.${rule.name}`) : rule.name;
 }
 
-function hint(rule, value) {
-  const parts = [];
-  if (rule.type !== 'boolean') parts.push(t('settings.range', { min: num(rule.min, rule.type === 'number' ? 1 : 0), max: num(rule.max, rule.type === 'number' ? 1 : 0) }));
-  if (rule.type !== 'boolean' && /_minutes$/.test(rule.name) && value !== '' && !Number.isNaN(Number(value))) {
-    parts.push(t('unit.minutes_as_hours', { hours: minutesAsHours(Number(value)) }));
-  }
-  return parts.join(' · ');
+// Rules kept in minutes by the API are entered in hours (the dispatcher thinks "55 h", not 3300).
+function inHours(rule) { return rule.type !== 'boolean' && /_minutes$/.test(rule.name); }
+function shown(rule, minutes) { return inHours(rule) ? Math.round((Number(minutes) / 60) * 100) / 100 : minutes; }
+function apiValue(rule, input) {
+  if (input.type === 'checkbox') return input.checked;
+  return inHours(rule) ? Math.round(Number(input.value) * 60) : Number(input.value);
+}
+
+function hint(rule) {
+  if (rule.type === 'boolean') return '';
+  if (inHours(rule)) return t('settings.range_hours', { min: minutesAsHours(rule.min), max: minutesAsHours(rule.max) });
+  return t('settings.range', { min: num(rule.min, rule.type === 'number' ? 1 : 0), max: num(rule.max, rule.type === 'number' ? 1 : 0) });
 }
 
 function ruleInput(rule) {
@@ -49,18 +54,17 @@ function ruleInput(rule) {
     input.checked = Boolean(value);
   } else {
     input = el('input', {
-      type: 'number', id, name: rule.name, min: rule.min, max: rule.max, required: true,
-      step: rule.type === 'integer' ? 1 : 'any', dataset: { rule: rule.name }, inputmode: 'decimal',
+      type: 'number', id, name: rule.name, min: shown(rule, rule.min), max: shown(rule, rule.max), required: true,
+      step: inHours(rule) ? 0.25 : (rule.type === 'integer' ? 1 : 'any'), dataset: { rule: rule.name, unit: inHours(rule) ? 'h' : '' },
+      inputmode: 'decimal', 'aria-describedby': `${id}-hint`,
     });
-    input.value = String(value);
+    input.value = String(shown(rule, value));
   }
-  const hintEl = el('small', { class: 'hint', id: `${id}-hint` }, hint(rule, value));
+  const hintEl = el('small', { class: 'hint', id: `${id}-hint` }, hint(rule));
   const mark = el('span', { class: 'changed-mark', hidden: true }, t('settings.changed'));
   const update = () => {
     touched.add(rule.name);
-    const current = rule.type === 'boolean' ? input.checked : Number(input.value);
-    mark.hidden = current === profileValue(rule);
-    hintEl.textContent = hint(rule, input.value);
+    mark.hidden = apiValue(rule, input) === profileValue(rule);
   };
   input.addEventListener('input', update);
   input.addEventListener('change', update);
@@ -150,6 +154,8 @@ export function collectRunOptions() {
     seed: Number(document.getElementById('seed').value || 42),
     time_limit_seconds: Number(document.getElementById('time-limit').value || 30),
   };
+  const week = mondayOf(document.getElementById('week-start').value);
+  if (week) options.week_start = week;
   const policy = {};
   const profile = document.getElementById('profile').value;
   if (profile && profile !== 'default') policy.profile = profile;
@@ -157,7 +163,7 @@ export function collectRunOptions() {
     const input = document.getElementById(`rule-${name}`);
     if (!input) continue;
     const rule = schema && schema.find((r) => r.name === name);
-    const value = input.type === 'checkbox' ? input.checked : Number(input.value);
+    const value = rule ? apiValue(rule, input) : (input.type === 'checkbox' ? input.checked : Number(input.value));
     if (rule && value === profileValue(rule)) continue;
     policy[name] = value;
   }
@@ -172,6 +178,10 @@ export function collectRunOptions() {
 }
 
 export function initSettings() {
+  const week = document.getElementById('week-start');
+  week.value = nextMonday();
+  // Any day picked means its week: snap to that Monday so the day columns get the right dates.
+  week.addEventListener('change', () => { if (week.value) week.value = mondayOf(week.value); });
   document.getElementById('settings-form').addEventListener('submit', (e) => e.preventDefault());
   document.getElementById('profile').addEventListener('change', () => {
     saveValues();

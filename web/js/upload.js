@@ -1,6 +1,7 @@
 // Section 1: the forecast file (drag-and-drop or picker) and the parse preview the service returns
 // from POST /api/v1/forecast/preview: format, tours and hours per day, parse warnings with lines.
-import { apiFetch, ApiError, detailText } from './api.js';
+import { apiFetch, ApiError } from './api.js';
+import { detailMessage, messageText } from './messages.js';
 import { t } from './i18n.js';
 import { clear, dayName, el, num } from './format.js';
 
@@ -21,6 +22,12 @@ async function contentTypeOf(file) {
   return head.startsWith('{') || head.startsWith('[') ? 'application/json' : 'text/csv';
 }
 
+// True for a ZIP container (XLSX, ODS): its first bytes are "PK\x03\x04".
+export async function isZip(file) {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+}
+
 async function loadFile(file) {
   const status = document.getElementById('upload-status');
   fileName = file.name;
@@ -29,6 +36,13 @@ async function loadFile(file) {
   onChange(null);
   status.textContent = t('upload.reading', { name: file.name });
   renderPreview();
+  if (await isZip(file)) {  // an .xlsx is a ZIP: answered here, with what to do about it
+    status.textContent = '';
+    lastError = { status: 0, excel: true };
+    renderPreview();
+    onChange(null);
+    return;
+  }
   try {
     // The raw bytes go up unchanged: the service decides about encodings, BOMs and formats.
     const res = await apiFetch('forecast/preview', {
@@ -39,8 +53,8 @@ async function loadFile(file) {
   } catch (err) {
     status.textContent = '';
     lastError = err instanceof ApiError
-      ? { status: err.status, text: detailText(err.detail) }
-      : { status: 0, text: String(err.message || err) };
+      ? { status: err.status, detail: err.detail }
+      : { status: 0, detail: String(err.message || err) };
   }
   renderPreview();
   onChange(preview);
@@ -50,7 +64,7 @@ function renderPreview() {
   const box = clear(document.getElementById('preview'));
   document.getElementById('file-name').textContent = fileName ? `${t('upload.file')}: ${fileName}` : '';
   if (lastError) {
-    const text = lastError.status === 401 ? t('auth.rejected') : lastError.text;
+    const text = lastError.excel ? t('upload.excel') : lastError.status === 401 ? t('auth.rejected') : detailMessage(lastError.detail, fileName);
     box.append(el('div', { class: 'error-box', id: 'preview-error', role: 'alert' },
       el('strong', {}, t('preview.error')), el('pre', {}, text)));
     return;
@@ -75,7 +89,7 @@ function renderPreview() {
   const table = el('table', { class: 'preview-table', id: 'preview-table' },
     el('thead', {}, el('tr', {},
       el('th', {}, t('preview.day')), el('th', { class: 'num' }, t('preview.tours')), el('th', { class: 'num' }, t('preview.hours')),
-      el('th', { class: 'num' }, t('preview.first')), el('th', { class: 'num' }, t('preview.last')), el('th', {}, ''))),
+      el('th', { class: 'num' }, t('preview.first')), el('th', { class: 'num' }, t('preview.last')), el('th', {}, el('span', { class: 'visually-hidden' }, t('preview.bar'))))),
     el('tbody', {}, rows),
     el('tfoot', {}, el('tr', {},
       el('th', {}, t('preview.total')), el('td', { class: 'num' }, num(preview.tours)),
@@ -86,7 +100,7 @@ function renderPreview() {
   if (!preview.warnings.length) warnings.append(el('p', { class: 'muted' }, t('preview.no_warnings')));
   else {
     warnings.append(el('ul', {}, preview.warnings.map((w) => el('li', { dataset: { line: w.line } },
-      w.line ? el('strong', {}, `${t('preview.warning_line', { line: w.line })}: `) : '', w.message))));
+      w.line ? el('strong', {}, `${t('preview.warning_line', { line: w.line })}: `) : '', messageText(w.message, fileName).replace(/^(Zeile|line) \d+:\s*/i, '')))));
   }
   box.append(el('h3', {}, t('preview.title')), facts, table, warnings);
   if (!preview.tours) box.append(el('p', { class: 'error-box' }, t('preview.empty')));

@@ -715,7 +715,10 @@ struct Service::Impl {
     }
     json items = json::array();
     for (const StoredRun& r : store->list(limit, status)) {
-      if (auto live = runs->live(r.id)) items.push_back(live->view());  // live progress beats the stored copy
+      // Live progress beats the stored copy (asked only for runs in flight: with a shared store, a
+      // finished run's lookup would cost one more query per listed run).
+      const bool in_flight = r.status == "QUEUED" || r.status == "RUNNING";
+      if (auto live = in_flight ? runs->live(r.id) : nullptr) items.push_back(live->view());
       else items.push_back(stored_view(r));
     }
     send_json(res, 200, {{"runs", items}, {"count", items.size()}, {"limit", limit}, {"status", status.empty() ? json() : json(status)}});

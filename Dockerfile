@@ -7,11 +7,6 @@ ARG SO_VERSION=0.1.0
 
 # ---- build stage: the -dev packages of scripts/install-deps.sh, compile the CLI only ----------
 FROM debian:12 AS build
-# The commit for /readyz and solver_build_info; empty = `git rev-parse` of the context (a git
-# worktree's .git is a file pointing outside it: pass --build-arg SO_GIT_COMMIT=… then).
-ARG SO_GIT_COMMIT=
-# Compile jobs (default: all cores).
-ARG JOBS=
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
@@ -29,6 +24,12 @@ COPY . .
 ARG NPM_CAFILE=
 RUN rm -rf web/node_modules \
  && npm ci --prefix web --omit=dev --no-audit --no-fund --ignore-scripts ${NPM_CAFILE:+--cafile "$NPM_CAFILE"}
+# The commit for /readyz and solver_build_info; empty = `git rev-parse` of the context (a git
+# worktree's .git is a file pointing outside it: pass --build-arg SO_GIT_COMMIT=… then). Declared
+# here, not above: a build arg's value is part of the cache key of every RUN after it.
+ARG SO_GIT_COMMIT=
+# Compile jobs (default: all cores).
+ARG JOBS=
 # BUILD_TESTING=OFF: the image needs the binary only (CI runs the tests with scripts/test.sh).
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DSO_GIT_COMMIT="${SO_GIT_COMMIT}" \
  && cmake --build /build --target shift-optimizer -j"${JOBS:-$(nproc)}" \

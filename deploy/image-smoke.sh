@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the service image for real and runs the runbook's §0 smoke inside it.
 #
-#   sudo bash deploy/image-smoke.sh            (as root; 15-25 min the first time, less with the base cached)
+#   sudo bash deploy/image-smoke.sh            (as root; here ~30 min from scratch, 12 with the base cached)
 #   cmake --build build --target image-smoke   (the same, output also in build/image-smoke.log)
-#   ctest --test-dir build -L image            (the same, as a ctest labelled "image"; not in the default run)
+#   ctest --test-dir build -L image            (the same, after configuring with -DSO_IMAGE_SMOKE=ON;
+#                                               not in the default run)
 #
 # Steps:
 #   1. installs podman, buildah and debootstrap from the Debian archive;

@@ -22,6 +22,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev             # tests
   clang libclang-rt-14-dev              # the fuzz step (libFuzzer, ASan, UBSan: scripts/fuzz.sh)
   libvalijson-dev                       # tests: every service answer checked against the OpenAPI document
+  libyaml-cpp-dev                       # tests: deploy/k8s manifests parsed and checked
   # test-time tools: a real Prometheus + promtool for the metrics/alert tests, curl for smoke
   # checks, Chromium for the web page's end-to-end test
   prometheus curl chromium

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "service/server.hpp"
 
 namespace {
 
@@ -133,6 +134,14 @@ int main(int argc, char** argv) {
   serve->add_option("--host", serve_args.host, "listen address (default $HOST or 0.0.0.0)");
   serve->add_option("--port", serve_args.port, "listen port (default $PORT or 8000)")->transform(whole_number(65535));
   serve->add_option("--data-dir", serve_args.data_dir, "run store folder (default $DATA_DIR or ./data)");
+  {
+    std::string footer = "Environment:\n";
+    for (const so::EnvironmentVariable& v : so::recognised_environment()) {
+      const std::string name = v.name;
+      footer += "  " + name + std::string(name.size() < 28 ? 28 - name.size() : 1, ' ') + v.meaning + "\n";
+    }
+    serve->footer(footer);
+  }
 
   so::cli::RunsDeleteArgs runs_delete_args;
   auto* runs_cmd = app.add_subcommand("runs", "Stored runs in the data dir (operators)");

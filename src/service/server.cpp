@@ -145,6 +145,36 @@ ServerOptions options_from_environment() {
   return o;
 }
 
+const std::vector<EnvironmentVariable>& recognised_environment() {
+  static const std::vector<EnvironmentVariable> kVars = {
+      {"HOST", "listen address (default 0.0.0.0)"},
+      {"PORT", "listen port (default 8000)"},
+      {"DATA_DIR", "SQLite run store folder (default ./data)"},
+      {"DATABASE_URL", "postgresql://user:password@host:port/db: the PostgreSQL run store and queue shared by "
+                       "replicas, instead of DATA_DIR (default: none)"},
+      {"REPLICA_ID", "this replica's name as owner of its runs' leases (default <hostname>-<pid>)"},
+      {"RUN_LEASE_SECONDS", "a dead replica's running runs are re-claimed this long after its last renewal (default 10)"},
+      {"MAX_CONCURRENT_RUNS", "solves at once (default one per two cores)"},
+      {"MAX_QUEUED_RUNS", "queued solves before 429 (default 16)"},
+      {"MAX_BODY_BYTES", "request body limit (default 8 MiB)"},
+      {"MAX_STORED_RUNS", "runs kept in the store (default 1000)"},
+      {"RETENTION_DAYS", "finished runs older than this are deleted, 0 = never (default 90)"},
+      {"RETENTION_SWEEP_SECONDS", "retention sweep interval (default 3600)"},
+      {"API_TOKEN", "when set, every route but healthz, readyz and metrics needs Bearer auth"},
+      {"CORS_ORIGINS", "comma list of allowed origins (default none)"},
+      {"LOG_LEVEL", "trace|debug|info|warn|error|critical|off (default info)"},
+      {"LOG_FORMAT", "text|json (default text)"},
+      {"SHUTDOWN_GRACE_SECONDS", "SIGTERM drain grace before running solves are cancelled (default 25)"},
+      {"READ_TIMEOUT_SECONDS", "a request must arrive within this (default 30)"},
+      {"MAX_CONNECTIONS", "open connections in all, at most 900 (default 512)"},
+      {"MAX_CONNECTIONS_PER_CLIENT", "open connections from one address (default 64)"},
+      {"ENABLE_FILL_TO_TARGET", "feature flag enable_fill_to_target_greedy process-wide (default false)"},
+      {"ENABLE_BAD_BLOCK_MIX_RERUN", "feature flag enable_bad_block_mix_rerun process-wide (default false)"},
+      {"WEB_ROOT", "folder of the dispatcher page (default: found next to the binary)"},
+  };
+  return kVars;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Routing
 

@@ -56,6 +56,18 @@ struct ServerOptions {
 // Throws std::invalid_argument naming the variable when a value is malformed.
 ServerOptions options_from_environment();
 
+// One environment variable the service reads.
+struct EnvironmentVariable {
+  const char* name;
+  const char* meaning;
+};
+
+// Every environment variable `serve` reads (api.md §7, README "Operations"): shown by
+// `shift-optimizer serve --help`, and the list the deploy tests check deploy/k8s against (a test
+// also checks that src/ reads no other variable). Includes DATABASE_URL, the PostgreSQL run store
+// of issue 14, listed ahead of its reader.
+const std::vector<EnvironmentVariable>& recognised_environment();
+
 // Configures logging, starts the service, blocks until SIGTERM/SIGINT, drains, and returns the
 // exit code (0 after a clean drain, 1 when the service could not start). A second signal during
 // the drain cancels the running solves at once.

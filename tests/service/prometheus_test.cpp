@@ -9,7 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 
 #include "service_test_util.hpp"
 
@@ -247,12 +250,38 @@ TEST(DeployFiles, RulesConfigDockerfileAndDashboard) {
   };
   const std::string prom = read(root + "/deploy/prometheus.yml");
   EXPECT_NE(prom.find("metrics_path: \"/api/v1/metrics\""), std::string::npos);
-  // The runbook builds with `docker build -t shift-optimizer:2.0.0 .` in the repository root.
-  const std::string docker = read(root + "/deploy/Dockerfile");
-  EXPECT_EQ(read(root + "/Dockerfile"), docker);
+  // The runbook builds with `docker build -t shift-optimizer:<version> .` in the repository root:
+  // one Dockerfile, there (deploy/image-smoke.sh builds and smoke-tests it for real).
+  const std::string docker = read(root + "/Dockerfile");
+  EXPECT_FALSE(std::filesystem::exists(root + "/deploy/Dockerfile")) << "one Dockerfile, at the root";
   for (const char* must : {"FROM debian:12 AS build", "USER app", "HEALTHCHECK", "/api/v1/healthz", "EXPOSE 8000",
-                           "CMD [\"serve\"]"})
+                           "CMD [\"serve\"]", "libpqxx-dev", "libpqxx-6.4", "org.opencontainers.image.version"})
     EXPECT_NE(docker.find(must), std::string::npos) << must;
+  // The image version is the project version.
+  std::smatch m;
+  const std::string cmake = read(root + "/CMakeLists.txt");
+  ASSERT_TRUE(std::regex_search(cmake, m, std::regex(R"(project\(shift_optimizer VERSION ([0-9.]+))")));
+  const std::string version = m[1];
+  EXPECT_NE(docker.find("ARG SO_VERSION=" + version + "\n"), std::string::npos) << "Dockerfile ARG SO_VERSION != " << version;
+  EXPECT_NE(docker.find("shift-optimizer:" + version + " ."), std::string::npos) << "the build example tags " << version;
+  // Every ENV of the image is a variable serve reads.
+  std::set<std::string> names;
+  for (const EnvironmentVariable& v : recognised_environment()) names.insert(v.name);
+  const size_t env_at = docker.find("\nENV HOST=");
+  ASSERT_NE(env_at, std::string::npos);
+  std::string env_block;  // the ENV instruction: its lines up to the first without a trailing backslash
+  for (size_t at = env_at + 1; at < docker.size();) {
+    const size_t eol = docker.find('\n', at);
+    const std::string line = docker.substr(at, eol - at);
+    env_block += line + "\n";
+    if (line.empty() || line.back() != '\\' || eol == std::string::npos) break;
+    at = eol + 1;
+  }
+  const std::regex assign(R"(([A-Z][A-Z0-9_]*)=)");
+  int n = 0;
+  for (auto it = std::sregex_iterator(env_block.begin(), env_block.end(), assign); it != std::sregex_iterator(); ++it, ++n)
+    EXPECT_TRUE(names.count((*it)[1])) << (*it)[1] << " in the Dockerfile's ENV is not read by serve";
+  EXPECT_GE(n, 5) << env_block;
   const json dash = json::parse(read(root + "/deploy/grafana-dashboard.json"));
   std::string exprs;
   for (const auto& p : dash["panels"])

@@ -62,6 +62,9 @@ const std::vector<const char*> kMigrations = {
     "CREATE INDEX runs_parent ON runs(parent_run_id);"
     "CREATE INDEX runs_publication ON runs(week, scope, publication);"
     "CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at TIMESTAMPTZ NOT NULL);",
+    // 2: named queues (RUN_QUEUE): a canary track claims only the runs posted to it.
+    "ALTER TABLE runs ADD COLUMN queue TEXT NOT NULL DEFAULT 'main';"
+    "CREATE INDEX runs_queue ON runs(queue, status, seq);",
 };
 
 const char* kSummaryColumns = "id, seq, status, reason, created_at, started_at, finished_at, request_content_type, "
@@ -265,7 +268,8 @@ class PgRunStore final : public RunStore {
     return run(true, "insert", [&](pqxx::work& tx) {
       // One replica at a time checks and inserts: the limit holds across replicas.
       tx.exec_params("SELECT pg_advisory_xact_lock($1)", kQueueLock);
-      const long long queued = tx.exec("SELECT COUNT(*) FROM runs WHERE status = 'QUEUED'")[0][0].as<long long>();
+      const long long queued =
+          tx.exec_params("SELECT COUNT(*) FROM runs WHERE status = 'QUEUED' AND queue = $1", r.queue)[0][0].as<long long>();
       if (queued >= max_queued) return false;
       insert_row(tx, r);
       tx.exec_params("SELECT pg_notify($1, '')", kChannel);
@@ -497,14 +501,14 @@ class PgRunStore final : public RunStore {
 
   // --- the shared queue ------------------------------------------------------------------------
 
-  std::optional<Claim> claim(const std::string& owner, std::chrono::milliseconds lease, int max_attempts,
-                             std::vector<std::string>* exhausted) override {
+  std::optional<Claim> claim(const std::string& owner, const std::string& queue, std::chrono::milliseconds lease,
+                             int max_attempts, std::vector<std::string>* exhausted) override {
     return run(true, "claim", [&](pqxx::work& tx) -> std::optional<Claim> {
       // Runs whose owner died too often end FAILED instead of taking a replica down with them again.
       for (const auto& row : tx.exec_params(
                "SELECT id, summary_json, events_json FROM runs WHERE status = 'RUNNING' AND lease_until < now()"
-               " AND attempts >= $1 ORDER BY seq FOR UPDATE SKIP LOCKED",
-               max_attempts)) {
+               " AND attempts >= $1 AND queue = $2 ORDER BY seq FOR UPDATE SKIP LOCKED",
+               max_attempts, queue)) {
         const std::string id = row[0].as<std::string>();
         fail_exhausted(tx, id, row[1].as<std::string>(), row[2].as<std::string>(), max_attempts);
         if (exhausted) exhausted->push_back(id);
@@ -512,10 +516,10 @@ class PgRunStore final : public RunStore {
       const pqxx::result r = tx.exec_params(
           std::string("UPDATE runs SET status = 'RUNNING', owner = $1, attempts = attempts + 1,"
                       " lease_until = now() + $2::bigint * interval '1 millisecond'"
-                      " WHERE id = (SELECT id FROM runs WHERE status = 'QUEUED' OR (status = 'RUNNING' AND lease_until < now())"
-                      " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                      " WHERE id = (SELECT id FROM runs WHERE queue = $3 AND (status = 'QUEUED'"
+                      " OR (status = 'RUNNING' AND lease_until < now())) ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
                       " RETURNING ") + kSummaryColumns + ", request_body, input_json, attempts, cancel_requested",
-          owner, millis(lease));
+          owner, millis(lease), queue);
       if (r.empty()) return std::nullopt;
       return read_claim(r[0]);
     });
@@ -605,10 +609,12 @@ class PgRunStore final : public RunStore {
   static void insert_row(pqxx::work& tx, const StoredRun& r) {
     tx.exec_params(
         "INSERT INTO runs (id, status, reason, created_at, request_content_type, request_body, summary_json,"
-        " events_json, parent_run_id, kind, week, input_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        " events_json, parent_run_id, kind, week, input_json, queue)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         r.id, r.status, r.reason, r.created_at, r.request_content_type, r.request_body,
         r.summary_json.empty() ? "{}" : r.summary_json, r.events_json.empty() ? "[]" : r.events_json, r.parent_run_id,
-        r.kind.empty() ? "solve" : r.kind, r.week, r.input_json.empty() ? nullptr : r.input_json.c_str());
+        r.kind.empty() ? "solve" : r.kind, r.week, r.input_json.empty() ? nullptr : r.input_json.c_str(),
+        r.queue.empty() ? "main" : r.queue);
   }
 
   void prune(pqxx::work& tx) const {

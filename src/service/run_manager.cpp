@@ -755,6 +755,7 @@ RunManager::Submitted RunManager::submit_shared(const std::string& id, RunSpec s
   stored.kind = run->kind_;
   stored.parent_run_id = run->parent_run_id_;
   stored.week = run->week_start_;
+  stored.queue = options_.queue;
   // The queue is the store's: full means MAX_QUEUED_RUNS waiting in the whole store (at least one
   // may wait, so a run can be taken by whichever replica is free).
   if (!store_.insert_bounded(stored, std::max(1, options_.max_queued_runs))) {
@@ -793,7 +794,7 @@ void RunManager::shared_worker_loop() {
     std::optional<RunStore::Claim> claim;
     std::vector<std::string> exhausted;
     try {
-      claim = store_.claim(options_.replica_id, options_.lease, options_.max_attempts, &exhausted);
+      claim = store_.claim(options_.replica_id, options_.queue, options_.lease, options_.max_attempts, &exhausted);
     } catch (const std::exception& e) {
       service_log()->warn("run store: cannot claim a run: {}", e.what());
     }

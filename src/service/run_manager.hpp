@@ -141,6 +141,7 @@ struct RunManagerOptions {
   int max_queued_runs = 16;
   // Shared store only.
   std::string replica_id;                                 // the lease owner's name
+  std::string queue = "main";                             // the named queue this replica takes runs into and from
   std::chrono::milliseconds lease{10000};                 // a dead replica's runs are re-claimed after this
   std::chrono::milliseconds renew_interval{1000};         // also how often remote viewers see progress
   int max_attempts = 3;                                   // claims of one run before it fails

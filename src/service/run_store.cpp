@@ -663,8 +663,8 @@ bool RunStore::insert_bounded(const StoredRun& run, long long) {
   insert(run);
   return true;
 }
-std::optional<RunStore::Claim> RunStore::claim(const std::string&, std::chrono::milliseconds, int,
-                                               std::vector<std::string>*) {
+std::optional<RunStore::Claim> RunStore::claim(const std::string&, const std::string&, std::chrono::milliseconds,
+                                               int, std::vector<std::string>*) {
   return std::nullopt;
 }
 std::optional<RunStore::Claim> RunStore::claim_queued(const std::string&, const std::string&, std::chrono::milliseconds) {

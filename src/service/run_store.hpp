@@ -39,6 +39,9 @@ struct StoredRun {
   // The effective solve input as a POST /runs JSON body (request.hpp solve_input_json), so an
   // edit or re-plan can be re-read whatever the original body was (only with_request = true).
   std::string input_json;
+  // Shared store: the queue it waits in (RUN_QUEUE of the replica that took it): only replicas of
+  // that queue claim it, so a canary track runs what was posted to it.
+  std::string queue = "main";
 };
 
 // A failed SQLite call of the run store, with SQLite's primary result code; the message names the
@@ -150,8 +153,8 @@ class RunStore {
   // keeps its queue in memory; the calls below are then never made.
   virtual bool shared() const { return false; }
 
-  // Inserts a new QUEUED run unless `max_queued` runs are already queued in the whole store
-  // (checked and inserted atomically across replicas). Returns false when the queue is full.
+  // Inserts a new QUEUED run unless `max_queued` runs already wait in its queue (run.queue) in the
+  // whole store (checked and inserted atomically across replicas). Returns false when it is full.
   virtual bool insert_bounded(const StoredRun& run, long long max_queued);
   // A claimed run: its row with the request and the event log so far (of an earlier attempt).
   struct Claim {
@@ -159,11 +162,11 @@ class RunStore {
     int attempt = 0;                // 1 for the first claim
     bool cancel_requested = false;  // cancelled while queued or while its owner was gone
   };
-  // Claims the oldest QUEUED run, or a RUNNING run whose lease expired (its owner died), for
-  // `owner` with a lease of `lease`. A run whose lease expired after `max_attempts` claims is
+  // Claims the oldest QUEUED run of `queue`, or a RUNNING one whose lease expired (its owner died),
+  // for `owner` with a lease of `lease`. A run whose lease expired after `max_attempts` claims is
   // failed (ATTEMPTS_EXHAUSTED, its id in `exhausted`) instead of claimed again.
-  virtual std::optional<Claim> claim(const std::string& owner, std::chrono::milliseconds lease, int max_attempts,
-                                     std::vector<std::string>* exhausted);
+  virtual std::optional<Claim> claim(const std::string& owner, const std::string& queue, std::chrono::milliseconds lease,
+                                     int max_attempts, std::vector<std::string>* exhausted);
   // Claims one QUEUED run by id (to cancel it from any replica); nullopt when it is not queued.
   virtual std::optional<Claim> claim_queued(const std::string& id, const std::string& owner,
                                             std::chrono::milliseconds lease);

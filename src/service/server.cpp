@@ -119,6 +119,10 @@ ServerOptions options_from_environment() {
   o.data_dir = env_or("DATA_DIR", o.data_dir);
   o.database_url = env_or("DATABASE_URL", "");
   o.replica_id = env_or("REPLICA_ID", "");
+  o.run_queue = env_or("RUN_QUEUE", o.run_queue);
+  if (o.run_queue.empty() || o.run_queue.size() > 40 ||
+      o.run_queue.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+    throw std::invalid_argument("RUN_QUEUE: expected 1-40 of a-z, 0-9, _ and -, got '" + o.run_queue + "'");
   o.run_lease_seconds = env_double("RUN_LEASE_SECONDS", o.run_lease_seconds, 1, 3600);
   o.max_concurrent_runs = static_cast<int>(env_int("MAX_CONCURRENT_RUNS", o.max_concurrent_runs, 1, 1024));
   o.max_queued_runs = static_cast<int>(env_int("MAX_QUEUED_RUNS", o.max_queued_runs, 0, 100000));
@@ -153,6 +157,7 @@ const std::vector<EnvironmentVariable>& recognised_environment() {
       {"DATABASE_URL", "postgresql://user:password@host:port/db: the PostgreSQL run store and queue shared by "
                        "replicas, instead of DATA_DIR (default: none)"},
       {"REPLICA_ID", "this replica's name as owner of its runs' leases (default <hostname>-<pid>)"},
+      {"RUN_QUEUE", "the named queue of the shared store this replica takes runs into and from, e.g. canary (default main)"},
       {"RUN_LEASE_SECONDS", "a dead replica's running runs are re-claimed this long after its last renewal (default 10)"},
       {"MAX_CONCURRENT_RUNS", "solves at once (default one per two cores)"},
       {"MAX_QUEUED_RUNS", "queued solves before 429 (default 16)"},
@@ -1203,6 +1208,7 @@ struct Service::Impl {
       service_log()->warn("run {} was in flight when the previous process stopped: now FAILED (INTERRUPTED)", id);
     RunManagerOptions run_options{opt.max_concurrent_runs, opt.max_queued_runs};
     run_options.replica_id = opt.replica_id.empty() ? default_replica_id() : opt.replica_id;
+    run_options.queue = opt.run_queue;
     run_options.lease = std::chrono::milliseconds(static_cast<long long>(opt.run_lease_seconds * 1000));
     run_options.renew_interval = std::min(std::chrono::milliseconds(1000), run_options.lease / 3);
     runs = std::make_unique<RunManager>(run_options, *store, *metrics, solve,

@@ -25,6 +25,7 @@ struct ServerOptions {
   // postgresql://… : the PostgreSQL run store and queue shared by replicas (then DATA_DIR is unused).
   std::string database_url;
   std::string replica_id;      // this replica's name as lease owner; "" = <hostname>-<pid>
+  std::string run_queue = "main";  // shared store: the named queue this replica's runs go to and come from
   double run_lease_seconds = 10;  // a dead replica's running runs are re-claimed after this
   int max_concurrent_runs = default_max_concurrent_runs();
   int max_queued_runs = 16;

@@ -213,6 +213,26 @@ TEST(TwoReplicas, AReplicaStoppedWithSigtermGivesItsRunningRunBackToTheQueue) {
   EXPECT_EQ(b.process->log().find("re-claimed"), std::string::npos) << "a released run is not a failed attempt";
 }
 
+TEST(TwoReplicas, ACanaryReplicaSolvesWhatWasPostedToItAndServesEverything) {
+  REQUIRE_BINARY();
+  REQUIRE_PG(cluster);
+  test::TestDatabase db(*cluster);
+  Replica a("A", db.url()), c("C", db.url(), {{"RUN_QUEUE", "canary"}});
+  ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
+  ASSERT_TRUE(c.process->wait_ready(30s)) << c.process->log();
+  auto ca = a.client(), cc = c.client();
+  for (int i = 0; i < 3; ++i) {  // either replica is idle each time: only the queue decides
+    const std::string to_canary = post_run(cc, test::canary_body());
+    const std::string to_main = post_run(ca, test::canary_body());
+    ASSERT_EQ(wait_status(ca, to_canary, {"COMPLETED"}, 30s), "COMPLETED");
+    ASSERT_EQ(wait_status(cc, to_main, {"COMPLETED"}, 30s), "COMPLETED");
+    EXPECT_TRUE(c.ran(to_canary));
+    EXPECT_FALSE(a.ran(to_canary));
+    EXPECT_TRUE(a.ran(to_main));
+    EXPECT_FALSE(c.ran(to_main));
+  }
+}
+
 TEST(TwoReplicas, ACancelThroughBStopsTheRunRunningOnA) {
   REQUIRE_BINARY();
   REQUIRE_PG(cluster);

@@ -312,15 +312,15 @@ TEST(PgRunStore, ClaimsTakeTheOldestRunOnceAndLeasesDecideWhoFinishes) {
   auto b = open_run_store("", 100, db.url());
   a->insert(queued("r1"));
   b->insert(queued("r2"));
-  auto c1 = a->claim("A", 10s, 3, nullptr);
+  auto c1 = a->claim("A", "main", 10s, 3, nullptr);
   ASSERT_TRUE(c1);
   EXPECT_EQ(c1->run.id, "r1") << "oldest first";
   EXPECT_EQ(c1->attempt, 1);
   EXPECT_EQ(c1->run.input_json, R"({"tours":[],"seed":1})") << "a claim carries the input to solve";
-  auto c2 = b->claim("B", 10s, 3, nullptr);
+  auto c2 = b->claim("B", "main", 10s, 3, nullptr);
   ASSERT_TRUE(c2);
   EXPECT_EQ(c2->run.id, "r2");
-  EXPECT_FALSE(b->claim("B", 10s, 3, nullptr)) << "nothing left";
+  EXPECT_FALSE(b->claim("B", "main", 10s, 3, nullptr)) << "nothing left";
   EXPECT_EQ(a->queue_counts().running, 2);
   EXPECT_EQ(a->queue_counts().queued, 0);
 
@@ -348,10 +348,34 @@ TEST(PgRunStore, ClaimsTakeTheOldestRunOnceAndLeasesDecideWhoFinishes) {
   // A released run goes back to the queue without using up an attempt.
   b->release("r2", "B");
   EXPECT_EQ(a->get("r2")->status, "QUEUED");
-  auto again = a->claim("A", 10s, 3, nullptr);
+  auto again = a->claim("A", "main", 10s, 3, nullptr);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->run.id, "r2");
   EXPECT_EQ(again->attempt, 1);
+}
+
+TEST(PgRunStore, ReplicasClaimOnlyFromTheirOwnNamedQueue) {
+  REQUIRE_PG(cluster);
+  test::TestDatabase db(*cluster);
+  auto s = open_run_store("", 100, db.url());
+  StoredRun canary = queued("for-canary");
+  canary.queue = "canary";
+  s->insert(canary);
+  s->insert(queued("for-main"));
+  auto c = s->claim("C", "canary", 10s, 3, nullptr);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->run.id, "for-canary") << "the canary track takes the runs posted to it, older or not";
+  EXPECT_FALSE(s->claim("C", "canary", 10s, 3, nullptr)) << "never a run of another queue";
+  auto m = s->claim("M", "main", 10s, 3, nullptr);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->run.id, "for-main");
+  // The queue limit is per queue.
+  StoredRun more = queued("c2");
+  more.queue = "canary";
+  EXPECT_TRUE(s->insert_bounded(more, 1));
+  more.id = "c3";
+  EXPECT_FALSE(s->insert_bounded(more, 1));
+  EXPECT_TRUE(s->insert_bounded(queued("m2"), 1)) << "the main queue has its own place";
 }
 
 TEST(PgRunStore, AnExpiredLeaseIsReclaimedThenFailsAfterMaxAttempts) {
@@ -360,10 +384,10 @@ TEST(PgRunStore, AnExpiredLeaseIsReclaimedThenFailsAfterMaxAttempts) {
   auto a = open_run_store("", 100, db.url());
   auto b = open_run_store("", 100, db.url());
   a->insert(queued("r1"));
-  ASSERT_TRUE(a->claim("A", 50ms, 2, nullptr));
-  EXPECT_FALSE(b->claim("B", 10s, 2, nullptr)) << "the lease still runs";
+  ASSERT_TRUE(a->claim("A", "main", 50ms, 2, nullptr));
+  EXPECT_FALSE(b->claim("B", "main", 10s, 2, nullptr)) << "the lease still runs";
   std::this_thread::sleep_for(150ms);  // A "died": no renewal
-  auto c = b->claim("B", 50ms, 2, nullptr);
+  auto c = b->claim("B", "main", 50ms, 2, nullptr);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->run.id, "r1");
   EXPECT_EQ(c->attempt, 2);
@@ -372,7 +396,7 @@ TEST(PgRunStore, AnExpiredLeaseIsReclaimedThenFailsAfterMaxAttempts) {
   EXPECT_THROW(a->finish(late), LeaseLost) << "A's late result is not written over B's attempt";
   std::this_thread::sleep_for(150ms);  // B died too: the second attempt was the last
   std::vector<std::string> exhausted;
-  EXPECT_FALSE(a->claim("A", 10s, 2, &exhausted));
+  EXPECT_FALSE(a->claim("A", "main", 10s, 2, &exhausted));
   EXPECT_EQ(exhausted, std::vector<std::string>{"r1"});
   const auto r = a->get("r1");
   EXPECT_EQ(r->status, "FAILED");
@@ -398,7 +422,7 @@ TEST(PgRunStore, TheQueueLimitHoldsAcrossReplicasInsertingAtOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(accepted, 5);
   EXPECT_EQ(a->queue_counts().queued, 5);
-  ASSERT_TRUE(a->claim("A", 10s, 3, nullptr));
+  ASSERT_TRUE(a->claim("A", "main", 10s, 3, nullptr));
   EXPECT_TRUE(b->insert_bounded(queued("late"), 5)) << "a claimed run frees its place in the queue";
   EXPECT_FALSE(b->insert_bounded(queued("later"), 5));
 }
@@ -427,7 +451,7 @@ TEST(PgRunStore, OtherReplicasHearOfQueuedChangedAndCancelledRuns) {
   }
   a->insert(queued("r1"));
   EXPECT_TRUE(wait_for("")) << "a queued run wakes the other replicas' workers";
-  ASSERT_TRUE(a->claim("A", 10s, 3, nullptr));
+  ASSERT_TRUE(a->claim("A", "main", 10s, 3, nullptr));
   a->renew("r1", "A", 10s, "{}", "[]");
   EXPECT_TRUE(wait_for("r1")) << "progress wakes the other replicas' mirrors";
   a->request_cancel("r1");

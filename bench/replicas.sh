@@ -19,6 +19,7 @@ reference="$root/../shared/data/reference/forecast_input.csv"
 [ -f "$reference" ] || { echo "SKIP: $reference not found" >&2; exit 77; }
 
 work="$(mktemp -d)"
+chmod 755 "$work"  # the cluster runs as the postgres user
 cluster="$work/pg"
 pids=()
 cleanup() {
@@ -96,7 +97,9 @@ Build: $(git -C "$root" rev-parse --short=12 HEAD)
 $runs runs (the runbook's canary and the reference week, alternating) posted at once through
 \`POST /api/v1/runs\`, round-robin over the replicas, each with \`MAX_CONCURRENT_RUNS=1\`, one
 PostgreSQL 15 database (a local throwaway cluster, fsync off); the clock stops when the last run is
-COMPLETED in the store.
+COMPLETED in the store. The database, the replicas and this script share the machine's cores, so a
+second replica on the same 2-core machine cannot double the throughput; on separate nodes it adds a
+whole replica's worth.
 
 | replicas | runs | wall s | runs/min | not completed | runs started per replica |
 |---:|---:|---:|---:|---:|---|

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for the tests (issue 14): `start DIR` makes a cluster in DIR
-# (initdb as the postgres user when run as root), starts it on a free loopback port and writes its
-# URL to DIR/url; `stop DIR` stops it and removes DIR. Exit 77 (the tests' "skip") when the
+# A throwaway PostgreSQL cluster for the tests (issue 14): `start DIR` makes a cluster (initdb as
+# the postgres user when run as root; its files in /tmp/so-pg-test.*), starts it on a free loopback
+# port and writes its URL to DIR/url; `stop DIR` stops it and removes both folders. Exit 77 (the tests' "skip") when the
 # PostgreSQL server binaries are not installed (scripts/install-deps.sh installs them).
 set -euo pipefail
 
@@ -25,11 +25,15 @@ as_owner() {
 
 case "$cmd" in
   start)
-    if [ -f "$dir/data/postmaster.pid" ]; then as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true; fi
-    rm -rf "$dir"
+    "$0" stop "$dir" >/dev/null 2>&1 || true
     mkdir -p "$dir"
-    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
-    as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 ||
+    # The cluster's files live in a folder of their own under /tmp, which the postgres user can
+    # reach whatever the permissions of DIR's parents (a CI checkout may sit below a 700 folder).
+    data_root="$(mktemp -d /tmp/so-pg-test.XXXXXX)"
+    chmod 755 "$data_root"
+    echo "$data_root" >"$dir/data_root"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data_root"; fi
+    as_owner "$bin/initdb" -D "$data_root/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
     # A free loopback port: the first one nothing answers on.
     port=""
@@ -37,16 +41,19 @@ case "$cmd" in
       if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port="$p"; break; fi
     done
     [ -n "$port" ] || { echo "no free port in 55432-55631" >&2; exit 1; }
-    # Loopback only, sockets in DIR, fsync off (a test cluster: speed over durability).
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    # Loopback only, sockets in the data root, fsync off (a test cluster: speed over durability).
+    as_owner "$bin/pg_ctl" -D "$data_root/data" -l "$data_root/server.log" -w -t 60 \
+      -o "-h 127.0.0.1 -p $port -k $data_root -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null || { cat "$data_root/server.log" >&2; exit 1; }
     echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
-    chmod a+r "$dir/url"
-    echo "PostgreSQL test cluster on 127.0.0.1:$port ($dir)"
+    echo "PostgreSQL test cluster on 127.0.0.1:$port ($data_root)"
     ;;
   stop)
-    if [ -f "$dir/data/postmaster.pid" ]; then as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true; fi
+    if [ -f "$dir/data_root" ]; then
+      data_root="$(cat "$dir/data_root")"
+      if [ -f "$data_root/data/postmaster.pid" ]; then as_owner "$bin/pg_ctl" -D "$data_root/data" -m fast -w stop >/dev/null || true; fi
+      case "$data_root" in /tmp/so-pg-test.*) rm -rf "$data_root" ;; esac
+    fi
     rm -rf "$dir"
     ;;
   *)

@@ -17,7 +17,10 @@
 #      containers), as the image's user: `--version`, `serve`, healthz, readyz, metrics, the page,
 #      the image's HEALTHCHECK command, the runbook's canary POST /api/v1/schedule three times
 #      (solution_signature stable), and SIGTERM (exit 0);
-#   5. prints a PASS/FAIL summary; exit 0 only if every check passed.
+#   5. runs `serve` in the image once more with DATABASE_URL on a throwaway PostgreSQL cluster of the
+#      host (scripts/pg-test-cluster.sh): schema migrated, readyz, the canary through the shared queue
+#      with the SQLite run's signature, SIGTERM;
+#   6. prints a PASS/FAIL summary; exit 0 only if every check passed.
 #
 # Environment: SMOKE_PORT (default 18000; chroot isolation shares the host's network, so not 8000,
 # which a developer's service may hold), MIRROR (Debian mirror for debootstrap), FORCE_BASE=1,
@@ -70,7 +73,7 @@ trap summary EXIT
 
 # ---- 1. tools ------------------------------------------------------------------------------------
 # Only what this script uses; all from the Debian archive.
-tools=(podman buildah debootstrap)
+tools=(podman buildah debootstrap postgresql)  # postgresql: the throwaway cluster of part 5
 missing=()
 for p in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -164,7 +167,7 @@ esac
 missing_libs="$(in_image "$ctr" -- sh -c 'ldd /usr/local/bin/shift-optimizer | grep "not found" || true' 2>&1 || true)"
 if [ -z "$missing_libs" ]; then record PASS shared-libraries "ldd: every library of the binary is in the image"
 else record FAIL shared-libraries "$missing_libs"; fi
-# The PostgreSQL client library for the coming run store (issue 14), ahead of the binary linking it.
+# The PostgreSQL client library of the run store (DATABASE_URL; part 5 uses it).
 pqxx="$(in_image "$ctr" -- dpkg-query -W -f '${Package} ${Version}' libpqxx-6.4 2>&1 || true)"
 case "$pqxx" in "libpqxx-6.4 "*) record PASS libpqxx-runtime "$pqxx" ;; *) record FAIL libpqxx-runtime "$pqxx" ;; esac
 got_user="$(in_image "$ctr" -- id -un 2>&1 || true)"
@@ -257,3 +260,40 @@ while read -r _ st name detail; do
   record "$st" "$name" "$detail"
 done < <(echo "$out" | grep '^CHECK ')
 echo "$out" | grep -q '^CHECK .* sigterm-exit-0 ' || record FAIL smoke "the in-image smoke stopped early (output above)"
+
+# ---- 5. the shared store from inside the image ---------------------------------------------------
+# A throwaway PostgreSQL cluster on the host (chroot isolation shares the host's network): the image's
+# binary with DATABASE_URL migrates the schema, answers readyz and solves the canary through the
+# shared queue with the same signature as above.
+pg_dir="$(mktemp -d)"
+if bash "$repo/scripts/pg-test-cluster.sh" start "$pg_dir" >/dev/null 2>&1; then
+  pg_url="$(cat "$pg_dir/url")"
+  sqlite_sig="$(echo "$out" | grep -o 'canary-1 200 status=[A-Z_]* sha256:[0-9a-f]*' | grep -o 'sha256:[0-9a-f]*' || true)"
+  inner_pg='
+set -u
+PORT="$1"; body="$2"
+S="http://127.0.0.1:${PORT}"
+shift-optimizer serve >/tmp/serve-pg.log 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -fs "$S/api/v1/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+echo "READYZ $(curl -s -o /dev/null -w "%{http_code}" "$S/api/v1/readyz")"
+curl -sS -o /tmp/plan-pg.json -X POST "$S/api/v1/schedule" -H "Content-Type: application/json" -d "$body"
+echo "SIG $(grep -o "\"solution_signature\":\"sha256:[0-9a-f]*\"" /tmp/plan-pg.json | head -1 | cut -d\" -f4)"
+kill -TERM "$pid"; wait "$pid"; echo "RC $?"
+grep -q "schema migrated to version" /tmp/serve-pg.log && echo "MIGRATED yes"
+'
+  canary='{"tours":[{"id":"T1","day":"Mon","start_time":"06:00","end_time":"10:30"},{"id":"T2","day":"Mon","start_time":"11:00","end_time":"15:00"},{"id":"T3","day":"Tue","start_time":"05:30","end_time":"09:45"},{"id":"T4","day":"Tue","start_time":"14:00","end_time":"18:30"},{"id":"T5","day":"Wed","start_time":"06:00","end_time":"10:00"},{"id":"T6","day":"Thu","start_time":"07:00","end_time":"11:30"},{"id":"T7","day":"Fri","start_time":"06:00","end_time":"10:30"},{"id":"T8","day":"Sat","start_time":"08:00","end_time":"12:00"}],"seed":42,"time_limit_seconds":30}'
+  pg_out="$(in_image --env HOST=127.0.0.1 --env PORT="$SMOKE_PORT" --env DATABASE_URL="$pg_url" --env REPLICA_ID=image \
+    "$ctr" -- bash -c "$inner_pg" smoke "$SMOKE_PORT" "$canary" 2>&1)" || true
+  pg_sig="$(echo "$pg_out" | sed -n 's/^SIG //p')"
+  if echo "$pg_out" | grep -q '^READYZ 200' && echo "$pg_out" | grep -q '^MIGRATED yes' && echo "$pg_out" | grep -q '^RC 0' &&
+     [ -n "$pg_sig" ] && [ "$pg_sig" = "$sqlite_sig" ]; then
+    record PASS postgresql-store "DATABASE_URL: schema migrated, readyz 200, canary $pg_sig (= the SQLite store's), SIGTERM exit 0"
+  else
+    record FAIL postgresql-store "$(echo "$pg_out" | tail -5 | tr '\n' ' ') (SQLite signature $sqlite_sig)"
+  fi
+  bash "$repo/scripts/pg-test-cluster.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+else
+  record FAIL postgresql-store "could not start a PostgreSQL test cluster (apt-get install postgresql)"
+fi
+rm -rf "$pg_dir"

@@ -544,7 +544,8 @@ class PgRunStore final : public RunStore {
     return run(true, "renew", [&](pqxx::work& tx) {
       const pqxx::result r = tx.exec_params(
           "UPDATE runs SET lease_until = now() + $3::bigint * interval '1 millisecond', summary_json = $4,"
-          " events_json = $5 WHERE id = $1 AND owner = $2 AND status = 'RUNNING' RETURNING cancel_requested",
+          " events_json = CASE WHEN $5 = '' THEN events_json ELSE $5 END"
+          " WHERE id = $1 AND owner = $2 AND status = 'RUNNING' RETURNING cancel_requested",
           id, owner, millis(lease), summary_json, events_json);
       if (r.empty()) return Lease{false, false};
       tx.exec_params("SELECT pg_notify($1, $2)", kChannel, id);

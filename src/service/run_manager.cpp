@@ -36,6 +36,20 @@ json null_if_empty(const std::string& s) { return s.empty() ? json() : json(s); 
 
 }  // namespace
 
+std::vector<RunEvent> events_from_json(const std::string& text) {
+  std::vector<RunEvent> out;
+  const json events = json::parse(text, nullptr, false);
+  if (events.is_array())
+    for (const json& e : events) out.push_back(RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())});
+  return out;
+}
+
+json events_to_json(const std::vector<RunEvent>& events) {
+  json arr = json::array();
+  for (const RunEvent& ev : events) arr.push_back({{"id", ev.id}, {"event", ev.event}, {"data", ev.data}});
+  return arr;
+}
+
 bool is_terminal_event(const std::string& event) {
   return event == "run_completed" || event == "run_failed" || event == "run_cancelled";
 }
@@ -72,10 +86,7 @@ Run::Run(const StoredRun& stored) : id_(stored.id), mirror_(true) {
   time_limit_ = mirror_view_.value("time_limit_seconds", 30.0);
   kind_ = stored.kind;
   parent_run_id_ = stored.parent_run_id;
-  const json events = json::parse(stored.events_json, nullptr, false);
-  if (events.is_array())
-    for (const json& e : events)
-      events_.push_back(RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())});
+  events_ = events_from_json(stored.events_json);
 }
 
 std::string Run::status() const {
@@ -225,6 +236,19 @@ int RunManager::queued() const {
   return static_cast<int>(shared() ? global_queued_ : static_cast<long long>(queue_.size()));
 }
 
+// The store row of a run just submitted (QUEUED), beside its input_json.
+void RunManager::queued_row(const Run& run, StoredRun& stored) {
+  stored.id = run.id_;
+  stored.status = "QUEUED";
+  stored.created_at = run.created_at_;
+  stored.request_content_type = run.spec_->content_type;
+  stored.request_body = run.spec_->body;
+  stored.summary_json = run.view().dump();
+  stored.kind = run.kind_;
+  stored.parent_run_id = run.parent_run_id_;
+  stored.week = run.week_start_;
+}
+
 RunManager::Submitted RunManager::submit(RunSpec spec) {
   Submitted out;
   const std::string id = new_run_id();
@@ -239,15 +263,7 @@ RunManager::Submitted RunManager::submit(RunSpec spec) {
     if (running_runs_.size() + queue_.size() + static_cast<size_t>(reserved_) >= limit) {
       // Retry-After: when the soonest running run is expected to end: as long as recent runs
       // took (their median), never later than its remaining budget.
-      std::optional<double> typical;
-      {
-        std::lock_guard dl(durations_mu_);
-        if (!recent_durations_s_.empty()) {
-          std::vector<double> d(recent_durations_s_.begin(), recent_durations_s_.end());
-          std::nth_element(d.begin(), d.begin() + static_cast<long>(d.size() / 2), d.end());
-          typical = d[d.size() / 2];
-        }
-      }
+      const std::optional<double> typical = typical_duration_s();
       double soonest = 0;
       bool any = false;
       const auto now = std::chrono::steady_clock::now();
@@ -274,15 +290,7 @@ RunManager::Submitted RunManager::submit(RunSpec spec) {
     throw;
   }
   auto run = std::make_shared<Run>(id, std::move(spec), now_iso_utc());
-  stored.id = id;
-  stored.status = "QUEUED";
-  stored.created_at = run->created_at_;
-  stored.request_content_type = run->spec_->content_type;
-  stored.request_body = run->spec_->body;
-  stored.summary_json = run->view().dump();
-  stored.kind = run->kind_;
-  stored.parent_run_id = run->parent_run_id_;
-  stored.week = run->week_start_;
+  queued_row(*run, stored);
   try {
     store_.insert(stored);
   } catch (const std::exception& e) {
@@ -571,8 +579,7 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
     e.terminal.event = st == "COMPLETED" ? "run_completed" : (st == "CANCELLED" ? "run_cancelled" : "run_failed");
     e.terminal.data = {{"run_id", run->id_}, {"status", st}, {"reason", null_if_empty(why)},
                        {"elapsed_s", run->elapsed_s_}, {"result", e.result}};
-    json events = json::array();
-    for (const RunEvent& ev : run->events_) events.push_back({{"id", ev.id}, {"event", ev.event}, {"data", ev.data}});
+    json events = events_to_json(run->events_);
     events.push_back({{"id", e.terminal.id}, {"event", e.terminal.event}, {"data", e.terminal.data}});
     json view = run->view_locked();
     view["status"] = st;
@@ -729,12 +736,12 @@ std::string RunManager::abandon(const std::shared_ptr<Run>& run, const std::stri
   return what;
 }
 
-std::optional<int> RunManager::retry_after_estimate() {
+std::optional<double> RunManager::typical_duration_s() {
   std::lock_guard dl(durations_mu_);
   if (recent_durations_s_.empty()) return std::nullopt;
   std::vector<double> d(recent_durations_s_.begin(), recent_durations_s_.end());
   std::nth_element(d.begin(), d.begin() + static_cast<long>(d.size() / 2), d.end());
-  return std::max(1, static_cast<int>(std::ceil(d[d.size() / 2])));
+  return d[d.size() / 2];
 }
 
 RunManager::Submitted RunManager::submit_shared(const std::string& id, RunSpec spec) {
@@ -746,21 +753,13 @@ RunManager::Submitted RunManager::submit_shared(const std::string& id, RunSpec s
   StoredRun stored;
   stored.input_json = solve_input_json(spec.request).dump();
   auto run = std::make_shared<Run>(id, std::move(spec), now_iso_utc());
-  stored.id = id;
-  stored.status = "QUEUED";
-  stored.created_at = run->created_at_;
-  stored.request_content_type = run->spec_->content_type;
-  stored.request_body = run->spec_->body;
-  stored.summary_json = run->view().dump();
-  stored.kind = run->kind_;
-  stored.parent_run_id = run->parent_run_id_;
-  stored.week = run->week_start_;
+  queued_row(*run, stored);
   stored.queue = options_.queue;
   // The queue is the store's: full means MAX_QUEUED_RUNS waiting in the whole store (at least one
   // may wait, so a run can be taken by whichever replica is free).
   if (!store_.insert_bounded(stored, std::max(1, options_.max_queued_runs))) {
     out.error = SubmitError::QueueFull;
-    out.retry_after_s = retry_after_estimate().value_or(5);
+    out.retry_after_s = std::max(1, static_cast<int>(std::ceil(typical_duration_s().value_or(5))));
     return out;
   }
   {
@@ -824,10 +823,7 @@ std::shared_ptr<Run> RunManager::adopt(RunStore::Claim& claim) {
       RunSpec spec = load_spec_(stored);
       run = std::make_shared<Run>(stored.id, std::move(spec), stored.created_at);
       // The event log goes on from an earlier attempt's, so a resumed SSE stream never sees an id twice.
-      const json events = json::parse(stored.events_json, nullptr, false);
-      if (events.is_array())
-        for (const json& e : events)
-          run->events_.push_back(RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())});
+      run->events_ = events_from_json(stored.events_json);
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -868,9 +864,11 @@ void RunManager::lease_loop() {
         std::lock_guard rl(run->mu_);
         if (run->finished_ || run->mirror_ || run->status_ != "RUNNING") continue;
         view = run->view_locked().dump();
-        json arr = json::array();
-        for (const RunEvent& ev : run->events_) arr.push_back({{"id", ev.id}, {"event", ev.event}, {"data", ev.data}});
-        events = arr.dump();
+        // The event log only when it grew ("" keeps the stored one): it can be thousands of events.
+        if (run->events_.size() != run->events_renewed_) {
+          events = events_to_json(run->events_).dump();
+          run->events_renewed_ = run->events_.size();
+        }
       }
       try {
         const RunStore::Lease l = store_.renew(run->id(), options_.replica_id, options_.lease, view, events);
@@ -979,12 +977,8 @@ void RunManager::refresh_mirror(const std::shared_ptr<Run>& run) const {
       if (view.is_object()) run->mirror_view_ = std::move(view);
       run->status_ = stored->status;
       run->reason_ = stored->reason;
-      const json events = json::parse(stored->events_json, nullptr, false);
-      if (events.is_array() && events.size() > run->events_.size()) {
-        run->events_.clear();
-        for (const json& e : events)
-          run->events_.push_back(RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())});
-      }
+      std::vector<RunEvent> events = events_from_json(stored->events_json);
+      if (events.size() > run->events_.size()) run->events_ = std::move(events);
       if (stored->status != "QUEUED" && stored->status != "RUNNING") {
         run->finished_at_ = stored->finished_at;
         run->result_ = run->mirror_view_.value("result", json());

@@ -37,6 +37,10 @@ struct RunEvent {
   nlohmann::json data;
 };
 
+// A stored event log ([{"id","event","data"}…]) and back; a text that is not one gives no events.
+std::vector<RunEvent> events_from_json(const std::string& text);
+nlohmann::json events_to_json(const std::vector<RunEvent>& events);
+
 // run_completed, run_failed and run_cancelled end a run's event stream.
 bool is_terminal_event(const std::string& event);
 
@@ -130,6 +134,7 @@ class Run {
   nlohmann::json mirror_view_;  // its stored status view
   std::chrono::steady_clock::time_point mirror_seen_{};  // last time a route asked for it
   bool lease_lost_ = false;  // another replica re-claimed it: this attempt writes nothing more
+  size_t events_renewed_ = 0;  // events stored by the last lease renewal
   bool finishing_ = false;   // its end is being stored: the store may already say what this does not yet
 };
 
@@ -207,7 +212,8 @@ class RunManager {
   Submitted submit_shared(const std::string& id, RunSpec spec);
   CancelOutcome cancel_elsewhere(const std::string& id);
   std::string abandon(const std::shared_ptr<Run>& run, const std::string& what);
-  std::optional<int> retry_after_estimate();  // the median duration of recent runs, if any
+  std::optional<double> typical_duration_s();  // the median duration of recent runs, if any
+  static void queued_row(const Run& run, StoredRun& stored);
   // Stores the run's end, then shows it (status, waiters, SSE); returns the status shown, which is
   // FAILED (STORE_WRITE_FAILED) when the store refused the result: nothing is reported that was not stored.
   std::string finish_run(const std::shared_ptr<Run>& run, const std::string& status, const std::string& reason,

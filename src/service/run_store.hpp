@@ -170,7 +170,8 @@ class RunStore {
   // Claims one QUEUED run by id (to cancel it from any replica); nullopt when it is not queued.
   virtual std::optional<Claim> claim_queued(const std::string& id, const std::string& owner,
                                             std::chrono::milliseconds lease);
-  // Renews `owner`'s lease on a running run and stores its live status view and event log so far.
+  // Renews `owner`'s lease on a running run and stores its live status view and event log so far
+  // (events_json "" = unchanged since the last renewal).
   struct Lease {
     bool held = false;              // false: the lease expired and another replica may run it
     bool cancel_requested = false;  // a cancel arrived through another replica

@@ -994,8 +994,8 @@ struct Service::Impl {
       // A finished run: replay its stored event log after `last`, then close.
       std::string body;
       RunEvent ev;
-      for (const auto& e : json::parse(stored->events_json)) {
-        ev = RunEvent{e.value("id", 0LL), e.value("event", ""), e.value("data", json::object())};
+      for (RunEvent& e : events_from_json(stored->events_json)) {
+        ev = std::move(e);
         if (ev.id > last) body += sse_frame(ev);
       }
       // The stream ends with the terminal event even when resumed past it (an interrupted run's log

@@ -334,6 +334,8 @@ TEST(PgRunStore, ClaimsTakeTheOldestRunOnceAndLeasesDecideWhoFinishes) {
   // A cancel through B reaches A at its next renewal.
   EXPECT_TRUE(b->request_cancel("r1"));
   EXPECT_TRUE(a->renew("r1", "A", 10s, "{}", events).cancel_requested);
+  EXPECT_TRUE(a->renew("r1", "A", 10s, "{}", "").held);
+  EXPECT_EQ(b->get("r1")->events_json, events) << "an unchanged event log is not sent again";
 
   // Only the lease holder finishes: B's finish of A's run is refused.
   RunStore::Finish f = finished("r1");

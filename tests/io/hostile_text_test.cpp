@@ -97,6 +97,38 @@ TEST(ControlCharacters, CsvTextThatIsNotUtf8IsRefusedWhereItWouldReachTheOutput)
   EXPECT_EQ(parse_driver_input("id,name\nD1,\xC3\x84rger\n", "pool.csv").drivers.at(0).name, "\xC3\x84rger");
 }
 
+// Byte sequences that look like UTF-8 but are not well formed (RFC 3629): the fuzzer found an
+// overlong "\xC0\x8A" (a disguised newline) in a driver name that passed the check and then made
+// the JSON writer throw. Each must be refused like any other broken text.
+TEST(ControlCharacters, IllFormedUtf8ThatLooksLikeUtf8IsRefusedToo) {
+  const std::vector<std::string> ill_formed = {
+      "\xC0\x8A",          // overlong newline (two bytes)
+      "\xC1\xBF",          // overlong '\x7f'
+      "\xE0\x80\xAF",      // overlong '/' (three bytes)
+      "\xF0\x80\x80\xAF",  // overlong '/' (four bytes)
+      "\xED\xA0\x80",      // UTF-16 surrogate U+D800
+      "\xF4\x90\x80\x80",  // U+110000, above Unicode
+      "\xF5\x80\x80\x80",  // lead byte that never starts a sequence
+      "\xC3",              // truncated
+  };
+  for (const std::string& bad : ill_formed) {
+    SCOPED_TRACE(printable_value(bad));
+    const auto defect = text_defect("Anna " + bad);
+    ASSERT_TRUE(defect.has_value());
+    EXPECT_EQ(std::string(defect->type), "value_error.str.utf8");
+    InputError e = error_of([&] { (void)parse_driver_input("id,name\nD1,Anna " + bad + "\n", "pool.csv"); });
+    EXPECT_EQ(e.line, 2);
+    EXPECT_EQ(e.path, "name");
+  }
+  // The edges of the valid ranges stay valid: U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+10000, U+10FFFF.
+  for (const std::string good : {"\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xF0\x90\x80\x80",
+                                 "\xF4\x8F\xBF\xBF"}) {
+    SCOPED_TRACE(printable_value(good));
+    EXPECT_FALSE(text_defect(good).has_value());
+    EXPECT_NO_THROW((void)json(good).dump());  // what the writer accepts
+  }
+}
+
 TEST(ControlCharacters, TheHttpLayerReportsThemAs422Problems) {
   std::vector<JsonProblem> problems;
   json tours = json::parse(R"([{"id":"T\u00001","day":"Mon","start_time":"08:00","end_time":"12:00"}])");

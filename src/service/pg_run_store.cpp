@@ -133,6 +133,21 @@ std::string pg_json_path(const std::string& path) {
   return out + "}";
 }
 
+// A PostgreSQL text[] literal of run ids ({"a","b"}).
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ",";
+    out += "\"";
+    for (const char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "\"";
+  }
+  return out + "}";
+}
+
 long long millis(std::chrono::milliseconds d) { return static_cast<long long>(d.count()); }
 
 // A PostgreSQL failure as a StoreError with the SQLite code of the same meaning (HTTP 507/503/500).
@@ -210,8 +225,8 @@ class PgRunStore final : public RunStore {
 
 
  public:
-  PgRunStore(std::string url, int max_stored_runs)
-      : url_(std::move(url)), path_(redact_database_url(url_)), max_stored_runs_(std::max(1, max_stored_runs)) {
+  PgRunStore(const std::string& url, int max_stored_runs)
+      : url_(pg_connection_url(url)), path_(redact_database_url(url)), max_stored_runs_(std::max(1, max_stored_runs)) {
     try {
       conn_ = std::make_unique<pqxx::connection>(url_);
       migrate();
@@ -502,13 +517,15 @@ class PgRunStore final : public RunStore {
   // --- the shared queue ------------------------------------------------------------------------
 
   std::optional<Claim> claim(const std::string& owner, const std::string& queue, std::chrono::milliseconds lease,
-                             int max_attempts, std::vector<std::string>* exhausted) override {
+                             int max_attempts, const std::vector<std::string>& held,
+                             std::vector<std::string>* exhausted) override {
+    const std::string held_ids = text_array(held);
     return run(true, "claim", [&](pqxx::work& tx) -> std::optional<Claim> {
       // Runs whose owner died too often end FAILED instead of taking a replica down with them again.
       for (const auto& row : tx.exec_params(
                "SELECT id, summary_json, events_json FROM runs WHERE status = 'RUNNING' AND lease_until < now()"
-               " AND attempts >= $1 AND queue = $2 ORDER BY seq FOR UPDATE SKIP LOCKED",
-               max_attempts, queue)) {
+               " AND attempts >= $1 AND queue = $2 AND NOT (id = ANY($3::text[])) ORDER BY seq FOR UPDATE SKIP LOCKED",
+               max_attempts, queue, held_ids)) {
         const std::string id = row[0].as<std::string>();
         fail_exhausted(tx, id, row[1].as<std::string>(), row[2].as<std::string>(), max_attempts);
         if (exhausted) exhausted->push_back(id);
@@ -517,9 +534,10 @@ class PgRunStore final : public RunStore {
           std::string("UPDATE runs SET status = 'RUNNING', owner = $1, attempts = attempts + 1,"
                       " lease_until = now() + $2::bigint * interval '1 millisecond'"
                       " WHERE id = (SELECT id FROM runs WHERE queue = $3 AND (status = 'QUEUED'"
-                      " OR (status = 'RUNNING' AND lease_until < now())) ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                      " OR (status = 'RUNNING' AND lease_until < now() AND NOT (id = ANY($4::text[]))))"
+                      " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
                       " RETURNING ") + kSummaryColumns + ", request_body, input_json, attempts, cancel_requested",
-          owner, millis(lease), queue);
+          owner, millis(lease), queue, held_ids);
       if (r.empty()) return std::nullopt;
       return read_claim(r[0]);
     });
@@ -712,6 +730,21 @@ class PgRunStore final : public RunStore {
 std::string redact_database_url(const std::string& url) {
   static const std::regex password(R"(^([a-z]+://[^:/@]*:)[^@]*@)");
   return std::regex_replace(url, password, "$1***@");
+}
+
+std::string pg_connection_url(const std::string& url) {
+  static const std::pair<const char*, const char*> kDefaults[] = {
+      {"connect_timeout", "5"}, {"keepalives_idle", "30"}, {"keepalives_interval", "10"}, {"keepalives_count", "3"}};
+  const size_t query = url.find('?');
+  std::string out = url;
+  for (const auto& [key, value] : kDefaults) {
+    const std::string k = std::string(key) + "=";
+    const bool set = query != std::string::npos && (url.find("?" + k, query) != std::string::npos ||
+                                                    url.find("&" + k, query) != std::string::npos);
+    if (set) continue;
+    out += (out.find('?') == std::string::npos ? "?" : "&") + k + value;
+  }
+  return out;
 }
 
 int pg_schema_version() { return static_cast<int>(kMigrations.size()); }

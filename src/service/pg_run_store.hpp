@@ -19,6 +19,11 @@ std::unique_ptr<RunStore> open_pg_run_store(const std::string& database_url, int
 // The URL with its password replaced by "***" (for logs, errors and the store's path()).
 std::string redact_database_url(const std::string& url);
 
+// The URL the store connects with: DATABASE_URL plus the libpq options it does not set itself —
+// connect_timeout=5 and TCP keepalives (30 s idle, 10 s apart, 3 probes) — so a database host
+// that vanishes without a reset shows as an outage (readyz 503) in seconds, not after minutes.
+std::string pg_connection_url(const std::string& url);
+
 // The schema version this build migrates to (tests).
 int pg_schema_version();
 

@@ -655,30 +655,78 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
   std::string store_error;
   bool store_full = false;
   bool persisted = true;
+  bool store_gone = false;  // a shared store that cannot be reached (failover, network): it comes back
+  auto store_end = [&](const RunStore::Finish& f) {
+    store_error.clear();
+    store_full = store_gone = false;
+    try {
+      store_.finish(f);
+      return true;
+    } catch (const LeaseLost&) {
+      throw;
+    } catch (const std::exception& e) {
+      store_error = e.what();
+      if (auto* se = dynamic_cast<const StoreError*>(&e)) {
+        store_full = se->disk_full();
+        store_gone = shared() && se->unavailable() && !se->disk_full();
+      }
+      return false;
+    }
+  };
   try {
-    store_.finish(end.store);
+    if (!store_end(end.store) && store_gone) {
+      // The end waits here and the run stays RUNNING to everyone until the store is back: a
+      // finished solve is not thrown away for an outage. Another replica that re-claimed the run
+      // meanwhile wins (LeaseLost); a replica that stops first leaves it to the lease.
+      service_log()->warn("run {}: its end ({}) waits until the run store is back: {}", run->id(), status, store_error);
+      {
+        std::lock_guard rl(run->mu_);
+        run->finishing_ = false;  // readers must not wait on it meanwhile
+        run->phase_ = "storing_result";
+      }
+      while (store_gone && !stopping_) {
+        for (int i = 0; i < 4 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        if (stopping_) break;
+        {
+          std::lock_guard rl(run->mu_);
+          run->finishing_ = true;
+        }
+        if (store_end(end.store)) break;
+        std::lock_guard rl(run->mu_);
+        run->finishing_ = false;
+      }
+      if (store_gone) {
+        service_log()->error("run {}: this replica stops before the run store is back; its lease hands the run to another replica",
+                             run->id());
+        return abandon(run, "STORE_UNAVAILABLE");
+      }
+      if (store_error.empty()) service_log()->info("run {}: its end is stored now that the run store is back", run->id());
+    }
   } catch (const LeaseLost& e) {
     service_log()->warn("run {}: {}; this attempt's result is dropped", run->id(), e.what());
     return abandon(run, "LEASE_LOST");
-  } catch (const std::exception& e) {
-    store_error = e.what();
-    if (auto* se = dynamic_cast<const StoreError*>(&e)) store_full = se->disk_full();
+  }
+  if (!store_error.empty()) {
     service_log()->error("run store: cannot store the end of run {} ({}): {}", run->id(), status, store_error);
     // What was not stored is not reported: the run ends FAILED, without documents (a smaller write
     // that may still fit; if not, the run stays FAILED in memory and is INTERRUPTED after a restart).
+    const std::string first_error = store_error;
+    const bool first_full = store_full;
     {
       std::lock_guard rl(run->mu_);
-      end = describe("FAILED", "STORE_WRITE_FAILED: " + store_error, json());
+      end = describe("FAILED", "STORE_WRITE_FAILED: " + first_error, json());
       end.store.owner = owner;
     }
     try {
-      store_.finish(end.store);
-    } catch (const LeaseLost& e2) {
+      if (!store_end(end.store)) {
+        persisted = false;
+        service_log()->error("run store: cannot store run {} as FAILED either: {}", run->id(), store_error);
+      }
+    } catch (const LeaseLost&) {
       return abandon(run, "LEASE_LOST");
-    } catch (const std::exception& e2) {
-      persisted = false;
-      service_log()->error("run store: cannot store run {} as FAILED either: {}", run->id(), e2.what());
     }
+    store_error = first_error;
+    store_full = first_full;
   }
   // Free the slot before anyone hears of the end: a client that got its answer and asks again
   // (or scrapes the gauges) must find the capacity back.
@@ -785,15 +833,16 @@ RunManager::Submitted RunManager::submit_shared(const std::string& id, RunSpec s
 void RunManager::shared_worker_loop() {
   for (;;) {
     uint64_t seen = 0;
+    std::optional<RunStore::Claim> claim;
+    std::vector<std::string> exhausted, held;
     {
       std::lock_guard lock(mu_);
       if (stopping_ || draining_) return;
       seen = wake_seq_;
+      for (const auto& r : running_runs_) held.push_back(r->id());  // ours, even if an outage let their leases lapse
     }
-    std::optional<RunStore::Claim> claim;
-    std::vector<std::string> exhausted;
     try {
-      claim = store_.claim(options_.replica_id, options_.queue, options_.lease, options_.max_attempts, &exhausted);
+      claim = store_.claim(options_.replica_id, options_.queue, options_.lease, options_.max_attempts, held, &exhausted);
     } catch (const std::exception& e) {
       service_log()->warn("run store: cannot claim a run: {}", e.what());
     }

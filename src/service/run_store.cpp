@@ -664,7 +664,7 @@ bool RunStore::insert_bounded(const StoredRun& run, long long) {
   return true;
 }
 std::optional<RunStore::Claim> RunStore::claim(const std::string&, const std::string&, std::chrono::milliseconds,
-                                               int, std::vector<std::string>*) {
+                                               int, const std::vector<std::string>&, std::vector<std::string>*) {
   return std::nullopt;
 }
 std::optional<RunStore::Claim> RunStore::claim_queued(const std::string&, const std::string&, std::chrono::milliseconds) {

@@ -164,9 +164,11 @@ class RunStore {
   };
   // Claims the oldest QUEUED run of `queue`, or a RUNNING one whose lease expired (its owner died),
   // for `owner` with a lease of `lease`. A run whose lease expired after `max_attempts` claims is
-  // failed (ATTEMPTS_EXHAUSTED, its id in `exhausted`) instead of claimed again.
+  // failed (ATTEMPTS_EXHAUSTED, its id in `exhausted`) instead of claimed again. Runs in `held`
+  // (the claimer's own, still in its hands though their leases lapsed in an outage) are left alone.
   virtual std::optional<Claim> claim(const std::string& owner, const std::string& queue, std::chrono::milliseconds lease,
-                                     int max_attempts, std::vector<std::string>* exhausted);
+                                     int max_attempts, const std::vector<std::string>& held,
+                                     std::vector<std::string>* exhausted);
   // Claims one QUEUED run by id (to cancel it from any replica); nullopt when it is not queued.
   virtual std::optional<Claim> claim_queued(const std::string& id, const std::string& owner,
                                             std::chrono::milliseconds lease);

@@ -47,4 +47,10 @@ std::string TestDatabase::query(const std::string& sql) const {
   return r[0][0].as<std::string>();
 }
 
+void TestDatabase::admin(const std::string& sql) const {
+  pqxx::connection c(admin_url_);
+  pqxx::nontransaction tx(c);
+  tx.exec(sql);
+}
+
 }  // namespace so::test

@@ -19,6 +19,9 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   // Runs one SQL statement on the test database and returns the first column of the first row ("" if none).
   std::string query(const std::string& sql) const;
+  // Runs one SQL statement on the cluster's admin database (for statements about this database).
+  void admin(const std::string& sql) const;
+  const std::string& name() const { return name_; }
 
  private:
   std::string admin_url_, name_, url_;

@@ -1,7 +1,7 @@
 // Two real replicas (`shift-optimizer serve` child processes) on one PostgreSQL database (issue 14):
 // any replica serves any run, a replica killed mid-run is replaced by the other with the same
 // signature as a direct solve, a cancel reaches the replica that runs the run, and the queue limit
-// is the whole store's.
+// is the whole store's; and a replica that loses its database for a while says so and carries on.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -301,6 +301,100 @@ TEST(TwoReplicas, TheQueueLimitIsTheWholeStoresAndAQueuedRunIsCancelledFromAnyRe
   EXPECT_EQ(json::parse(cancelled->body)["status"], "CANCELLED");
   EXPECT_EQ(wait_status(ca, r3, {"CANCELLED"}, 5s), "CANCELLED");
   EXPECT_EQ(post_run(cb, test::canary_body()).empty(), false) << "its place in the queue is free again";
+}
+
+// The database goes away for a few seconds under a replica that runs a run (a failover, a network
+// cut): the replica says it is not ready and refuses new runs with 503 while it is alive and keeps
+// solving; when the database is back it takes writes again without a restart and the run ends
+// stored, with the same signature as a direct solve.
+TEST(StoreOutage, AReplicaIsNotReadyWhileItsDatabaseIsGoneAndFinishesItsRunWhenItIsBack) {
+  REQUIRE_BINARY();
+  REQUIRE_PG(cluster);
+  test::TestDatabase db(*cluster);
+  Replica a("A", db.url());
+  ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
+  auto ca = a.client();
+  ca.set_read_timeout(10, 0);
+  const std::string body = long_body(12);
+  const std::string id = post_run(ca, body);
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
+  const std::string week = get_json(ca, "/api/v1/runs/" + id)["week_start"];
+  auto direct = std::async(std::launch::async, [&] {
+    SolveParseResult p = parse_solve_request("application/json", body, {}, SolverConfig{}, week);
+    if (!p.solve) return std::string("parse error");
+    return solve(p.solve->request, SolveControl{}).solution_signature;
+  });
+  // The outage: no new connections to the database, and the open ones are cut.
+  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
+  db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
+  const auto readyz_status = [&] {
+    auto r = ca.Get("/api/v1/readyz");
+    return r ? r->status : -1;
+  };
+  const auto wait_readyz = [&](int want, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline && readyz_status() != want) std::this_thread::sleep_for(100ms);
+    return readyz_status();
+  };
+  EXPECT_EQ(wait_readyz(503, 10s), 503) << a.process->log();
+  auto not_ready = ca.Get("/api/v1/readyz");
+  ASSERT_TRUE(not_ready);
+  EXPECT_NE(json::parse(not_ready->body).value("reason", "").find("run store"), std::string::npos) << not_ready->body;
+  auto alive = ca.Get("/api/v1/healthz");
+  ASSERT_TRUE(alive);
+  EXPECT_EQ(alive->status, 200) << "liveness does not depend on the database: a restart would not bring it back";
+  auto refused = ca.Post("/api/v1/runs", test::canary_body(), "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  const json live = get_json(ca, "/api/v1/runs/" + id);
+  ASSERT_TRUE(live.is_object()) << "the run in flight is still answered from memory";
+  EXPECT_EQ(live["status"], "RUNNING");
+  std::this_thread::sleep_for(3s);  // longer than the lease (2 s)
+  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS true");
+  EXPECT_EQ(wait_readyz(200, 15s), 200) << a.process->log();
+  EXPECT_NE(a.process->log().find("takes writes again"), std::string::npos) << a.process->log();
+  ASSERT_EQ(wait_status(ca, id, {"COMPLETED", "FAILED", "CANCELLED"}, 90s), "COMPLETED") << a.process->log();
+  const json view = get_json(ca, "/api/v1/runs/" + id);
+  EXPECT_EQ(view["result"]["solution_signature"], direct.get());
+  EXPECT_TRUE(view["result"]["audit_ok"].get<bool>());
+  // Stored: a fresh look in the database, not the replica's memory.
+  EXPECT_EQ(db.query("SELECT status FROM runs WHERE id = '" + id + "'"), "COMPLETED");
+  auto plan = ca.Get(("/api/v1/runs/" + id + "/plan").c_str());
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->status, 200);
+  EXPECT_EQ(post_run(ca, test::canary_body()).empty(), false) << "new runs are taken again";
+}
+
+// The run ends while the database is gone: its end waits in memory and is stored when the
+// database is back (no FAILED end, no second solve — though its lease lapsed, and the replica has
+// a free worker that could claim it).
+TEST(StoreOutage, ARunThatEndsDuringTheOutageIsStoredWhenTheDatabaseIsBack) {
+  REQUIRE_BINARY();
+  REQUIRE_PG(cluster);
+  test::TestDatabase db(*cluster);
+  Replica a("A", db.url(), {{"MAX_CONCURRENT_RUNS", "2"}});
+  ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
+  auto ca = a.client();
+  ca.set_read_timeout(10, 0);
+  const std::string id = post_run(ca, long_body(2));
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
+  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
+  db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
+  std::this_thread::sleep_for(6s);  // the run's 2 s end falls into the outage
+  const json during = get_json(ca, "/api/v1/runs/" + id);
+  ASSERT_TRUE(during.is_object());
+  EXPECT_EQ(during["status"], "RUNNING") << "an end that is not stored is not told";
+  EXPECT_EQ(during["phase"], "storing_result") << during.dump().substr(0, 400);
+  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS true");
+  EXPECT_EQ(wait_status(ca, id, {"COMPLETED", "FAILED", "CANCELLED"}, 60s), "COMPLETED") << a.process->log();
+  EXPECT_NE(a.process->log().find("its end is stored now that the run store is back"), std::string::npos) << a.process->log();
+  EXPECT_EQ(db.query("SELECT status FROM runs WHERE id = '" + id + "'"), "COMPLETED");
+  EXPECT_EQ(a.process->log().find("re-claimed"), std::string::npos) << "solved once: " << a.process->log();
+  auto plan = ca.Get(("/api/v1/runs/" + id + "/plan").c_str());
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->status, 200) << plan->body.substr(0, 300);
 }
 
 }  // namespace

@@ -305,6 +305,20 @@ TEST(PgRunStore, BadUrlsAndUnreachableServersFailClearlyWithoutThePassword) {
   EXPECT_EQ(redact_database_url("postgresql://u@h/d"), "postgresql://u@h/d");
 }
 
+TEST(PgRunStore, TheConnectionGivesUpOnAVanishedHostInSecondsUnlessTheUrlSaysOtherwise) {
+  EXPECT_EQ(pg_connection_url("postgresql://u@h/d"),
+            "postgresql://u@h/d?connect_timeout=5&keepalives_idle=30&keepalives_interval=10&keepalives_count=3");
+  EXPECT_EQ(pg_connection_url("postgresql://u@h/d?sslmode=require&connect_timeout=20"),
+            "postgresql://u@h/d?sslmode=require&connect_timeout=20&keepalives_idle=30&keepalives_interval=10&keepalives_count=3")
+      << "what the operator set stays";
+  EXPECT_EQ(pg_connection_url("postgresql://u@h/d?keepalives_count=9&keepalives_idle=1&keepalives_interval=2&connect_timeout=1"),
+            "postgresql://u@h/d?keepalives_count=9&keepalives_idle=1&keepalives_interval=2&connect_timeout=1");
+  // The options are real libpq options: the test cluster takes the URL.
+  REQUIRE_PG(cluster);
+  test::TestDatabase db(*cluster);
+  EXPECT_NO_THROW((void)open_run_store("", 10, db.url()));
+}
+
 TEST(PgRunStore, ClaimsTakeTheOldestRunOnceAndLeasesDecideWhoFinishes) {
   REQUIRE_PG(cluster);
   test::TestDatabase db(*cluster);
@@ -312,15 +326,15 @@ TEST(PgRunStore, ClaimsTakeTheOldestRunOnceAndLeasesDecideWhoFinishes) {
   auto b = open_run_store("", 100, db.url());
   a->insert(queued("r1"));
   b->insert(queued("r2"));
-  auto c1 = a->claim("A", "main", 10s, 3, nullptr);
+  auto c1 = a->claim("A", "main", 10s, 3, {}, nullptr);
   ASSERT_TRUE(c1);
   EXPECT_EQ(c1->run.id, "r1") << "oldest first";
   EXPECT_EQ(c1->attempt, 1);
   EXPECT_EQ(c1->run.input_json, R"({"tours":[],"seed":1})") << "a claim carries the input to solve";
-  auto c2 = b->claim("B", "main", 10s, 3, nullptr);
+  auto c2 = b->claim("B", "main", 10s, 3, {}, nullptr);
   ASSERT_TRUE(c2);
   EXPECT_EQ(c2->run.id, "r2");
-  EXPECT_FALSE(b->claim("B", "main", 10s, 3, nullptr)) << "nothing left";
+  EXPECT_FALSE(b->claim("B", "main", 10s, 3, {}, nullptr)) << "nothing left";
   EXPECT_EQ(a->queue_counts().running, 2);
   EXPECT_EQ(a->queue_counts().queued, 0);
 
@@ -350,7 +364,7 @@ TEST(PgRunStore, ClaimsTakeTheOldestRunOnceAndLeasesDecideWhoFinishes) {
   // A released run goes back to the queue without using up an attempt.
   b->release("r2", "B");
   EXPECT_EQ(a->get("r2")->status, "QUEUED");
-  auto again = a->claim("A", "main", 10s, 3, nullptr);
+  auto again = a->claim("A", "main", 10s, 3, {}, nullptr);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->run.id, "r2");
   EXPECT_EQ(again->attempt, 1);
@@ -364,11 +378,11 @@ TEST(PgRunStore, ReplicasClaimOnlyFromTheirOwnNamedQueue) {
   canary.queue = "canary";
   s->insert(canary);
   s->insert(queued("for-main"));
-  auto c = s->claim("C", "canary", 10s, 3, nullptr);
+  auto c = s->claim("C", "canary", 10s, 3, {}, nullptr);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->run.id, "for-canary") << "the canary track takes the runs posted to it, older or not";
-  EXPECT_FALSE(s->claim("C", "canary", 10s, 3, nullptr)) << "never a run of another queue";
-  auto m = s->claim("M", "main", 10s, 3, nullptr);
+  EXPECT_FALSE(s->claim("C", "canary", 10s, 3, {}, nullptr)) << "never a run of another queue";
+  auto m = s->claim("M", "main", 10s, 3, {}, nullptr);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->run.id, "for-main");
   // The queue limit is per queue.
@@ -386,10 +400,10 @@ TEST(PgRunStore, AnExpiredLeaseIsReclaimedThenFailsAfterMaxAttempts) {
   auto a = open_run_store("", 100, db.url());
   auto b = open_run_store("", 100, db.url());
   a->insert(queued("r1"));
-  ASSERT_TRUE(a->claim("A", "main", 50ms, 2, nullptr));
-  EXPECT_FALSE(b->claim("B", "main", 10s, 2, nullptr)) << "the lease still runs";
+  ASSERT_TRUE(a->claim("A", "main", 50ms, 2, {}, nullptr));
+  EXPECT_FALSE(b->claim("B", "main", 10s, 2, {}, nullptr)) << "the lease still runs";
   std::this_thread::sleep_for(150ms);  // A "died": no renewal
-  auto c = b->claim("B", "main", 50ms, 2, nullptr);
+  auto c = b->claim("B", "main", 50ms, 2, {}, nullptr);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->run.id, "r1");
   EXPECT_EQ(c->attempt, 2);
@@ -398,7 +412,7 @@ TEST(PgRunStore, AnExpiredLeaseIsReclaimedThenFailsAfterMaxAttempts) {
   EXPECT_THROW(a->finish(late), LeaseLost) << "A's late result is not written over B's attempt";
   std::this_thread::sleep_for(150ms);  // B died too: the second attempt was the last
   std::vector<std::string> exhausted;
-  EXPECT_FALSE(a->claim("A", "main", 10s, 2, &exhausted));
+  EXPECT_FALSE(a->claim("A", "main", 10s, 2, {}, &exhausted));
   EXPECT_EQ(exhausted, std::vector<std::string>{"r1"});
   const auto r = a->get("r1");
   EXPECT_EQ(r->status, "FAILED");
@@ -407,6 +421,32 @@ TEST(PgRunStore, AnExpiredLeaseIsReclaimedThenFailsAfterMaxAttempts) {
   ASSERT_FALSE(ev.empty());
   EXPECT_EQ(ev.back()["event"], "run_failed") << "the event stream ends";
   EXPECT_EQ(json::parse(r->summary_json)["status"], "FAILED");
+}
+
+// An outage let the lease of a run lapse while its replica still has it in hand (its end waits to
+// be stored): that replica neither re-claims it nor fails it as exhausted; any other replica may.
+TEST(PgRunStore, ARunStillHeldByItsClaimerIsNotReclaimedByItWhenItsLeaseLapsed) {
+  REQUIRE_PG(cluster);
+  test::TestDatabase db(*cluster);
+  auto a = open_run_store("", 100, db.url());
+  auto b = open_run_store("", 100, db.url());
+  a->insert(queued("held"));
+  ASSERT_TRUE(a->claim("A", "main", 50ms, 1, {}, nullptr));
+  std::this_thread::sleep_for(150ms);
+  std::vector<std::string> exhausted;
+  EXPECT_FALSE(a->claim("A", "main", 10s, 1, {"held", "some\"other"}, &exhausted)) << "its own run, even at its last attempt";
+  EXPECT_TRUE(exhausted.empty());
+  EXPECT_EQ(a->get("held")->status, "RUNNING");
+  RunStore::Finish end = finished("held");
+  end.owner = "A";
+  EXPECT_NO_THROW(a->finish(end)) << "its end is still A's to store";
+  EXPECT_EQ(a->get("held")->status, "COMPLETED");
+  // The same lapse seen by another replica: the run is failed as exhausted (max 1 attempt).
+  b->insert(queued("other"));
+  ASSERT_TRUE(b->claim("B", "main", 50ms, 1, {}, nullptr));
+  std::this_thread::sleep_for(150ms);
+  EXPECT_FALSE(a->claim("A", "main", 10s, 1, {"held"}, &exhausted));
+  EXPECT_EQ(exhausted, std::vector<std::string>{"other"});
 }
 
 TEST(PgRunStore, TheQueueLimitHoldsAcrossReplicasInsertingAtOnce) {
@@ -424,7 +464,7 @@ TEST(PgRunStore, TheQueueLimitHoldsAcrossReplicasInsertingAtOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(accepted, 5);
   EXPECT_EQ(a->queue_counts().queued, 5);
-  ASSERT_TRUE(a->claim("A", "main", 10s, 3, nullptr));
+  ASSERT_TRUE(a->claim("A", "main", 10s, 3, {}, nullptr));
   EXPECT_TRUE(b->insert_bounded(queued("late"), 5)) << "a claimed run frees its place in the queue";
   EXPECT_FALSE(b->insert_bounded(queued("later"), 5));
 }
@@ -453,7 +493,7 @@ TEST(PgRunStore, OtherReplicasHearOfQueuedChangedAndCancelledRuns) {
   }
   a->insert(queued("r1"));
   EXPECT_TRUE(wait_for("")) << "a queued run wakes the other replicas' workers";
-  ASSERT_TRUE(a->claim("A", "main", 10s, 3, nullptr));
+  ASSERT_TRUE(a->claim("A", "main", 10s, 3, {}, nullptr));
   a->renew("r1", "A", 10s, "{}", "[]");
   EXPECT_TRUE(wait_for("r1")) << "progress wakes the other replicas' mirrors";
   a->request_cancel("r1");

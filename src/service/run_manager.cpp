@@ -652,81 +652,73 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
     }
   }
   // Persist before anyone is told the run finished: a client that saw the end finds it after a crash.
-  std::string store_error;
-  bool store_full = false;
-  bool persisted = true;
-  bool store_gone = false;  // a shared store that cannot be reached (failover, network): it comes back
+  struct Stored {
+    bool ok = true, lease_lost = false, full = false;
+    bool gone = false;  // a shared store that cannot be reached (failover, network): it comes back
+    std::string error;
+  };
   auto store_end = [&](const RunStore::Finish& f) {
-    store_error.clear();
-    store_full = store_gone = false;
+    Stored s;
     try {
       store_.finish(f);
-      return true;
-    } catch (const LeaseLost&) {
-      throw;
+    } catch (const LeaseLost& e) {
+      s = {false, true, false, false, e.what()};
     } catch (const std::exception& e) {
-      store_error = e.what();
+      s = {false, false, false, false, e.what()};
       if (auto* se = dynamic_cast<const StoreError*>(&e)) {
-        store_full = se->disk_full();
-        store_gone = shared() && se->unavailable() && !se->disk_full();
+        s.full = se->disk_full();
+        s.gone = shared() && se->unavailable() && !s.full;
       }
-      return false;
     }
+    return s;
   };
-  try {
-    if (!store_end(end.store) && store_gone) {
-      // The end waits here and the run stays RUNNING to everyone until the store is back: a
-      // finished solve is not thrown away for an outage. Another replica that re-claimed the run
-      // meanwhile wins (LeaseLost); a replica that stops first leaves it to the lease.
-      service_log()->warn("run {}: its end ({}) waits until the run store is back: {}", run->id(), status, store_error);
-      {
-        std::lock_guard rl(run->mu_);
-        run->finishing_ = false;  // readers must not wait on it meanwhile
-        run->phase_ = "storing_result";
-      }
-      while (store_gone && !stopping_) {
-        for (int i = 0; i < 4 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
-        if (stopping_) break;
-        {
-          std::lock_guard rl(run->mu_);
-          run->finishing_ = true;
-        }
-        if (store_end(end.store)) break;
-        std::lock_guard rl(run->mu_);
-        run->finishing_ = false;
-      }
-      if (store_gone) {
-        service_log()->error("run {}: this replica stops before the run store is back; its lease hands the run to another replica",
-                             run->id());
-        return abandon(run, "STORE_UNAVAILABLE");
-      }
-      if (store_error.empty()) service_log()->info("run {}: its end is stored now that the run store is back", run->id());
+  Stored stored = store_end(end.store);
+  if (stored.gone) {
+    // The end waits here and the run stays RUNNING to everyone until the store is back: a finished
+    // solve is not thrown away for an outage. Another replica that re-claimed the run meanwhile
+    // wins (LeaseLost); a replica that stops first leaves it to the lease.
+    service_log()->warn("run {}: its end ({}) waits until the run store is back: {}", run->id(), status, stored.error);
+    auto set_finishing = [&](bool on, const char* phase) {
+      std::lock_guard rl(run->mu_);
+      run->finishing_ = on;  // off while waiting: readers must not wait on it meanwhile
+      if (phase) run->phase_ = phase;
+    };
+    set_finishing(false, "storing_result");
+    while (stored.gone && !stopping_) {
+      for (int i = 0; i < 4 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      if (stopping_) break;
+      set_finishing(true, nullptr);
+      stored = store_end(end.store);
+      if (stored.gone) set_finishing(false, nullptr);
     }
-  } catch (const LeaseLost& e) {
-    service_log()->warn("run {}: {}; this attempt's result is dropped", run->id(), e.what());
+    if (stored.ok) service_log()->info("run {}: its end is stored now that the run store is back", run->id());
+  }
+  if (stored.lease_lost) {
+    service_log()->warn("run {}: {}; this attempt's result is dropped", run->id(), stored.error);
     return abandon(run, "LEASE_LOST");
   }
-  if (!store_error.empty()) {
+  if (stored.gone) {
+    service_log()->error("run {}: this replica stops before the run store is back; its lease hands the run to another replica",
+                         run->id());
+    return abandon(run, "STORE_UNAVAILABLE");
+  }
+  const std::string store_error = stored.error;
+  bool persisted = true;
+  if (!stored.ok) {
     service_log()->error("run store: cannot store the end of run {} ({}): {}", run->id(), status, store_error);
     // What was not stored is not reported: the run ends FAILED, without documents (a smaller write
     // that may still fit; if not, the run stays FAILED in memory and is INTERRUPTED after a restart).
-    const std::string first_error = store_error;
-    const bool first_full = store_full;
     {
       std::lock_guard rl(run->mu_);
-      end = describe("FAILED", "STORE_WRITE_FAILED: " + first_error, json());
+      end = describe("FAILED", "STORE_WRITE_FAILED: " + store_error, json());
       end.store.owner = owner;
     }
-    try {
-      if (!store_end(end.store)) {
-        persisted = false;
-        service_log()->error("run store: cannot store run {} as FAILED either: {}", run->id(), store_error);
-      }
-    } catch (const LeaseLost&) {
-      return abandon(run, "LEASE_LOST");
+    const Stored failed = store_end(end.store);
+    if (failed.lease_lost) return abandon(run, "LEASE_LOST");
+    if (!failed.ok) {
+      persisted = false;
+      service_log()->error("run store: cannot store run {} as FAILED either: {}", run->id(), failed.error);
     }
-    store_error = first_error;
-    store_full = first_full;
   }
   // Free the slot before anyone hears of the end: a client that got its answer and asks again
   // (or scrapes the gauges) must find the capacity back.
@@ -745,7 +737,7 @@ std::string RunManager::finish_run(const std::shared_ptr<Run>& run, const std::s
     run->result_ = end.result;
     if (docs && store_error.empty()) run->plan_json_ = docs->plan_json;
     run->store_error_ = store_error;
-    run->store_full_ = store_full;
+    run->store_full_ = stored.full;
     run->events_.push_back(end.terminal);
     run->finished_ = true;
   }

@@ -47,10 +47,17 @@ std::string TestDatabase::query(const std::string& sql) const {
   return r[0][0].as<std::string>();
 }
 
-void TestDatabase::admin(const std::string& sql) const {
+void TestDatabase::refuse_connections() const {
   pqxx::connection c(admin_url_);
   pqxx::nontransaction tx(c);
-  tx.exec(sql);
+  tx.exec("ALTER DATABASE " + name_ + " ALLOW_CONNECTIONS false");
+  tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name_ + "'");
+}
+
+void TestDatabase::allow_connections() const {
+  pqxx::connection c(admin_url_);
+  pqxx::nontransaction tx(c);
+  tx.exec("ALTER DATABASE " + name_ + " ALLOW_CONNECTIONS true");
 }
 
 }  // namespace so::test

@@ -19,9 +19,9 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   // Runs one SQL statement on the test database and returns the first column of the first row ("" if none).
   std::string query(const std::string& sql) const;
-  // Runs one SQL statement on the cluster's admin database (for statements about this database).
-  void admin(const std::string& sql) const;
-  const std::string& name() const { return name_; }
+  // An outage of this database alone: new connections refused, open ones cut; and its end.
+  void refuse_connections() const;
+  void allow_connections() const;
 
  private:
   std::string admin_url_, name_, url_;

@@ -67,19 +67,19 @@ std::string post_run(httplib::Client& c, const std::string& body) {
   return json::parse(r->body)["run_id"];
 }
 
-std::string wait_status(httplib::Client& c, const std::string& id, const std::set<std::string>& want,
-                        std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string last;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const json v = get_json(c, "/api/v1/runs/" + id);
-    if (v.is_object()) {
-      last = v["status"];
-      if (want.count(last)) return last;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  return last;
+// Posts a run and waits until a replica runs it; its id, or "" when it never got there.
+std::string post_running(httplib::Client& c, const std::string& body) {
+  const std::string id = post_run(c, body);
+  return !id.empty() && test::wait_status(c, id, {"RUNNING"}, 10s) == "RUNNING" ? id : "";
+}
+
+// The signature of solving `body` directly in this process (started now, read with get()).
+std::future<std::string> direct_signature(const std::string& body, const std::string& week) {
+  return std::async(std::launch::async, [body, week] {
+    SolveParseResult p = parse_solve_request("application/json", body, {}, SolverConfig{}, week);
+    if (!p.solve) return std::string("parse error");
+    return solve(p.solve->request, SolveControl{}).solution_signature;
+  });
 }
 
 // The SSE frames of a (finished) run's stream: id and event of each.
@@ -126,7 +126,7 @@ TEST(TwoReplicas, ARunPostedToAIsFollowedLiveAndServedByB) {
   EXPECT_EQ(events.back().second, "run_completed") << stream;
   expect_strictly_increasing_ids(events);
   // Status, plan, report and exports from either replica are the same stored documents.
-  EXPECT_EQ(wait_status(cb, id, {"COMPLETED"}, 5s), "COMPLETED");
+  EXPECT_EQ(test::wait_status(cb, id, {"COMPLETED"}, 5s), "COMPLETED");
   for (const std::string doc : {"/plan", "/report", "/export/roster.csv", "/export/tours.csv"}) {
     auto ra = ca.Get(("/api/v1/runs/" + id + doc).c_str());
     auto rb = cb.Get(("/api/v1/runs/" + id + doc).c_str());
@@ -154,26 +154,21 @@ TEST(TwoReplicas, WhenTheReplicaRunningARunIsKilledTheOtherFinishesItWithTheDire
   ASSERT_TRUE(a->process->wait_ready(30s)) << a->process->log();
   auto ca = a->client();
   const std::string body = long_body(20);
-  const std::string id = post_run(ca, body);
+  const std::string id = post_running(ca, body);
   ASSERT_FALSE(id.empty());
-  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
   const std::string week = get_json(ca, "/api/v1/runs/" + id)["week_start"];
   // The direct solve of the same input, meanwhile, in this process.
-  auto direct = std::async(std::launch::async, [&] {
-    SolveParseResult p = parse_solve_request("application/json", body, {}, SolverConfig{}, week);
-    if (!p.solve) return std::string("parse error");
-    return solve(p.solve->request, SolveControl{}).solution_signature;
-  });
+  auto direct = direct_signature(body, week);
   Replica b("B", db.url());
   ASSERT_TRUE(b.process->wait_ready(30s)) << b.process->log();
   auto cb = b.client();
-  EXPECT_EQ(wait_status(cb, id, {"RUNNING"}, 5s), "RUNNING") << "B sees A's run";
+  EXPECT_EQ(test::wait_status(cb, id, {"RUNNING"}, 5s), "RUNNING") << "B sees A's run";
   std::this_thread::sleep_for(1s);
   ASSERT_TRUE(a->ran(id)) << a->process->log();
   a->process->signal(SIGKILL);
   ASSERT_TRUE(a->process->wait_exit(10s));
   // B re-claims the run when A's lease (2 s) expires and solves it from scratch.
-  ASSERT_EQ(wait_status(cb, id, {"COMPLETED", "FAILED", "CANCELLED"}, 90s), "COMPLETED") << b.process->log();
+  ASSERT_EQ(test::wait_status(cb, id, {"COMPLETED", "FAILED", "CANCELLED"}, 90s), "COMPLETED") << b.process->log();
   EXPECT_TRUE(b.ran(id)) << b.process->log();
   EXPECT_NE(b.process->log().find("re-claimed by B (attempt 2 of 3)"), std::string::npos) << b.process->log();
   const json view = get_json(cb, "/api/v1/runs/" + id);
@@ -196,9 +191,8 @@ TEST(TwoReplicas, AReplicaStoppedWithSigtermGivesItsRunningRunBackToTheQueue) {
   Replica a("A", db.url());
   ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
   auto ca = a.client();
-  const std::string id = post_run(ca, long_body(20));
+  const std::string id = post_running(ca, long_body(20));
   ASSERT_FALSE(id.empty());
-  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
   Replica b("B", db.url());
   ASSERT_TRUE(b.process->wait_ready(30s)) << b.process->log();
   auto cb = b.client();
@@ -208,7 +202,7 @@ TEST(TwoReplicas, AReplicaStoppedWithSigtermGivesItsRunningRunBackToTheQueue) {
   EXPECT_EQ(*rc, 0) << a.process->log();
   EXPECT_NE(a.process->log().find("given back to the queue"), std::string::npos) << a.process->log();
   // B takes it at once (no lease to wait for) and finishes it; it was not cancelled.
-  EXPECT_EQ(wait_status(cb, id, {"COMPLETED", "CANCELLED", "FAILED"}, 90s), "COMPLETED") << b.process->log();
+  EXPECT_EQ(test::wait_status(cb, id, {"COMPLETED", "CANCELLED", "FAILED"}, 90s), "COMPLETED") << b.process->log();
   EXPECT_TRUE(b.ran(id)) << b.process->log();
   EXPECT_EQ(b.process->log().find("re-claimed"), std::string::npos) << "a released run is not a failed attempt";
 }
@@ -224,8 +218,8 @@ TEST(TwoReplicas, ACanaryReplicaSolvesWhatWasPostedToItAndServesEverything) {
   for (int i = 0; i < 3; ++i) {  // either replica is idle each time: only the queue decides
     const std::string to_canary = post_run(cc, test::canary_body());
     const std::string to_main = post_run(ca, test::canary_body());
-    ASSERT_EQ(wait_status(ca, to_canary, {"COMPLETED"}, 30s), "COMPLETED");
-    ASSERT_EQ(wait_status(cc, to_main, {"COMPLETED"}, 30s), "COMPLETED");
+    ASSERT_EQ(test::wait_status(ca, to_canary, {"COMPLETED"}, 30s), "COMPLETED");
+    ASSERT_EQ(test::wait_status(cc, to_main, {"COMPLETED"}, 30s), "COMPLETED");
     EXPECT_TRUE(c.ran(to_canary));
     EXPECT_FALSE(a.ran(to_canary));
     EXPECT_TRUE(a.ran(to_main));
@@ -240,9 +234,8 @@ TEST(TwoReplicas, ACancelThroughBStopsTheRunRunningOnA) {
   Replica a("A", db.url());
   ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
   auto ca = a.client();
-  const std::string id = post_run(ca, long_body(120));
+  const std::string id = post_running(ca, long_body(120));
   ASSERT_FALSE(id.empty());
-  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
   Replica b("B", db.url());
   ASSERT_TRUE(b.process->wait_ready(30s)) << b.process->log();
   auto cb = b.client();
@@ -250,7 +243,7 @@ TEST(TwoReplicas, ACancelThroughBStopsTheRunRunningOnA) {
   auto r = cb.Post(("/api/v1/runs/" + id + "/cancel").c_str(), "", "application/json");
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->status == 200 || r->status == 202) << r->status << " " << r->body;
-  EXPECT_EQ(wait_status(cb, id, {"CANCELLED", "COMPLETED", "FAILED"}, 10s), "CANCELLED") << a.process->log();
+  EXPECT_EQ(test::wait_status(cb, id, {"CANCELLED", "COMPLETED", "FAILED"}, 10s), "CANCELLED") << a.process->log();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s) << "NOTIFY wakes the owner; no lease period to wait";
   EXPECT_TRUE(a.ran(id));
   EXPECT_FALSE(b.ran(id));
@@ -271,10 +264,10 @@ TEST(TwoReplicas, TheQueueLimitIsTheWholeStoresAndAQueuedRunIsCancelledFromAnyRe
   ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
   ASSERT_TRUE(b.process->wait_ready(30s)) << b.process->log();
   auto ca = a.client(), cb = b.client();
-  const std::string r1 = post_run(ca, long_body(120));
-  ASSERT_EQ(wait_status(ca, r1, {"RUNNING"}, 10s), "RUNNING");
-  const std::string r2 = post_run(cb, long_body(120));
-  ASSERT_EQ(wait_status(cb, r2, {"RUNNING"}, 10s), "RUNNING") << "the idle replica claims it";
+  const std::string r1 = post_running(ca, long_body(120));
+  ASSERT_FALSE(r1.empty());
+  const std::string r2 = post_running(cb, long_body(120));
+  ASSERT_FALSE(r2.empty()) << "the idle replica claims it";
   EXPECT_TRUE(a.ran(r1) != a.ran(r2)) << "one run per replica (MAX_CONCURRENT_RUNS=1)";
   // Both replicas busy: one run may wait in the store; the next is refused by either replica.
   const std::string r3 = post_run(ca, test::canary_body());
@@ -299,7 +292,7 @@ TEST(TwoReplicas, TheQueueLimitIsTheWholeStoresAndAQueuedRunIsCancelledFromAnyRe
   ASSERT_TRUE(cancelled);
   EXPECT_EQ(cancelled->status, 200) << cancelled->body;
   EXPECT_EQ(json::parse(cancelled->body)["status"], "CANCELLED");
-  EXPECT_EQ(wait_status(ca, r3, {"CANCELLED"}, 5s), "CANCELLED");
+  EXPECT_EQ(test::wait_status(ca, r3, {"CANCELLED"}, 5s), "CANCELLED");
   EXPECT_EQ(post_run(cb, test::canary_body()).empty(), false) << "its place in the queue is free again";
 }
 
@@ -316,18 +309,11 @@ TEST(StoreOutage, AReplicaIsNotReadyWhileItsDatabaseIsGoneAndFinishesItsRunWhenI
   auto ca = a.client();
   ca.set_read_timeout(10, 0);
   const std::string body = long_body(12);
-  const std::string id = post_run(ca, body);
+  const std::string id = post_running(ca, body);
   ASSERT_FALSE(id.empty());
-  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
   const std::string week = get_json(ca, "/api/v1/runs/" + id)["week_start"];
-  auto direct = std::async(std::launch::async, [&] {
-    SolveParseResult p = parse_solve_request("application/json", body, {}, SolverConfig{}, week);
-    if (!p.solve) return std::string("parse error");
-    return solve(p.solve->request, SolveControl{}).solution_signature;
-  });
-  // The outage: no new connections to the database, and the open ones are cut.
-  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
-  db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
+  auto direct = direct_signature(body, week);
+  db.refuse_connections();  // the outage
   const auto readyz_status = [&] {
     auto r = ca.Get("/api/v1/readyz");
     return r ? r->status : -1;
@@ -351,10 +337,10 @@ TEST(StoreOutage, AReplicaIsNotReadyWhileItsDatabaseIsGoneAndFinishesItsRunWhenI
   ASSERT_TRUE(live.is_object()) << "the run in flight is still answered from memory";
   EXPECT_EQ(live["status"], "RUNNING");
   std::this_thread::sleep_for(3s);  // longer than the lease (2 s)
-  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS true");
+  db.allow_connections();
   EXPECT_EQ(wait_readyz(200, 15s), 200) << a.process->log();
   EXPECT_NE(a.process->log().find("takes writes again"), std::string::npos) << a.process->log();
-  ASSERT_EQ(wait_status(ca, id, {"COMPLETED", "FAILED", "CANCELLED"}, 90s), "COMPLETED") << a.process->log();
+  ASSERT_EQ(test::wait_status(ca, id, {"COMPLETED", "FAILED", "CANCELLED"}, 90s), "COMPLETED") << a.process->log();
   const json view = get_json(ca, "/api/v1/runs/" + id);
   EXPECT_EQ(view["result"]["solution_signature"], direct.get());
   EXPECT_TRUE(view["result"]["audit_ok"].get<bool>());
@@ -377,18 +363,16 @@ TEST(StoreOutage, ARunThatEndsDuringTheOutageIsStoredWhenTheDatabaseIsBack) {
   ASSERT_TRUE(a.process->wait_ready(30s)) << a.process->log();
   auto ca = a.client();
   ca.set_read_timeout(10, 0);
-  const std::string id = post_run(ca, long_body(2));
+  const std::string id = post_running(ca, long_body(2));
   ASSERT_FALSE(id.empty());
-  ASSERT_EQ(wait_status(ca, id, {"RUNNING"}, 10s), "RUNNING");
-  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS false");
-  db.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db.name() + "'");
+  db.refuse_connections();
   std::this_thread::sleep_for(6s);  // the run's 2 s end falls into the outage
   const json during = get_json(ca, "/api/v1/runs/" + id);
   ASSERT_TRUE(during.is_object());
   EXPECT_EQ(during["status"], "RUNNING") << "an end that is not stored is not told";
   EXPECT_EQ(during["phase"], "storing_result") << during.dump().substr(0, 400);
-  db.admin("ALTER DATABASE " + db.name() + " ALLOW_CONNECTIONS true");
-  EXPECT_EQ(wait_status(ca, id, {"COMPLETED", "FAILED", "CANCELLED"}, 60s), "COMPLETED") << a.process->log();
+  db.allow_connections();
+  EXPECT_EQ(test::wait_status(ca, id, {"COMPLETED", "FAILED", "CANCELLED"}, 60s), "COMPLETED") << a.process->log();
   EXPECT_NE(a.process->log().find("its end is stored now that the run store is back"), std::string::npos) << a.process->log();
   EXPECT_EQ(db.query("SELECT status FROM runs WHERE id = '" + id + "'"), "COMPLETED");
   EXPECT_EQ(a.process->log().find("re-claimed"), std::string::npos) << "solved once: " << a.process->log();

@@ -110,13 +110,7 @@ TEST(DriverModeApi, RunsServeDriverModeDocumentsAndALockIsKept) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
   const std::string id = json::parse(r->body)["run_id"];
-  std::string status;
-  for (int i = 0; i < 300 && status != "COMPLETED" && status != "FAILED"; ++i) {
-    auto v = c.Get(("/api/v1/runs/" + id).c_str());
-    if (v && v->status == 200) status = json::parse(v->body)["status"];
-    std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_EQ(status, "COMPLETED");
+  ASSERT_EQ(test::wait_final(c, id, 15s), "COMPLETED");
 
   auto p = c.Get(("/api/v1/runs/" + id + "/plan").c_str());
   ASSERT_TRUE(p);
@@ -158,13 +152,7 @@ TEST(DriverModeApi, CsvExportsInGermanOnRequestAndTheDefaultIsUnchanged) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
   const std::string id = json::parse(r->body)["run_id"];
-  std::string status;
-  for (int i = 0; i < 300 && status != "COMPLETED" && status != "FAILED"; ++i) {
-    auto v = c.Get(("/api/v1/runs/" + id).c_str());
-    if (v && v->status == 200) status = json::parse(v->body)["status"];
-    std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_EQ(status, "COMPLETED");
+  ASSERT_EQ(test::wait_final(c, id, 15s), "COMPLETED");
   auto get = [&](const std::string& path) {
     auto res = c.Get(("/api/v1/runs/" + id + path).c_str());
     EXPECT_TRUE(res);

@@ -43,21 +43,6 @@ bool wait_optimising(httplib::Client& c, const std::string& id, std::chrono::mil
   return false;
 }
 
-std::string wait_status(httplib::Client& c, const std::string& id, const std::set<std::string>& want,
-                        std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string last;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = c.Get(("/api/v1/runs/" + id).c_str());
-    if (r && r->status == 200) {
-      last = body_json(r)["status"];
-      if (want.count(last)) return last;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return last;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Probes, metrics endpoint, configuration
 
@@ -611,7 +596,7 @@ TEST(HttpRuns, CancelStopsALongRunWithinOneSecond) {
   const auto t0 = std::chrono::steady_clock::now();
   auto cancel = c.Post(("/api/v1/runs/" + id + "/cancel").c_str(), "", "application/json");
   ASSERT_TRUE(cancel);
-  EXPECT_EQ(wait_status(c, id, {"CANCELLED", "COMPLETED", "FAILED"}, 5s), "CANCELLED");
+  EXPECT_EQ(test::wait_status(c, id, {"CANCELLED", "COMPLETED", "FAILED"}, 5s), "CANCELLED");
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(took, 1.0) << "cancel took " << took << " s";
   EXPECT_EQ(cancel->status, 200);
@@ -674,7 +659,7 @@ TEST(HttpShutdown, DrainAnswers503ToNewRunsAndFinishesTheRunningOne) {
     auto created = c.Post("/api/v1/runs", long_run_body(3), "application/json");
     ASSERT_EQ(created->status, 201);
     id = body_json(created)["run_id"];
-    ASSERT_EQ(wait_status(c, id, {"RUNNING"}, 10s), "RUNNING");
+    ASSERT_EQ(test::wait_status(c, id, {"RUNNING"}, 10s), "RUNNING");
     svc.service->request_shutdown();
     auto ready = c.Get("/api/v1/readyz");
     EXPECT_EQ(ready->status, 503);

@@ -109,18 +109,6 @@ json driver_body(const std::string& name, double time_limit = 10) {
   return {{"tours", tours}, {"drivers", drivers}, {"seed", 7}, {"time_limit_seconds", time_limit}};
 }
 
-std::string wait_final(httplib::Client& c, const std::string& id) {
-  for (int i = 0; i < 1500; ++i) {
-    auto r = c.Get(("/api/v1/runs/" + id).c_str());
-    if (r && r->status == 200) {
-      std::string st = json::parse(r->body)["status"];
-      if (st != "QUEUED" && st != "RUNNING") return st;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return "TIMEOUT";
-}
-
 std::string post_run(httplib::Client& c, const json& body) {
   auto r = c.Post("/api/v1/runs", body.dump(), "application/json");
   if (!r || r->status != 201) return "";
@@ -136,8 +124,8 @@ TEST(PersonalDataApi, DeleteRemovesTheRunFromEveryRouteAndTheStoreFile) {
   const std::string id = post_run(c, driver_body("Zora Qxmarkerfrau"));
   ASSERT_FALSE(id.empty());
   const std::string other = post_run(c, driver_body("Kurt Bleibtreu"));
-  ASSERT_EQ(wait_final(c, id), "COMPLETED");
-  ASSERT_EQ(wait_final(c, other), "COMPLETED");
+  ASSERT_EQ(test::wait_final(c, id), "COMPLETED");
+  ASSERT_EQ(test::wait_final(c, other), "COMPLETED");
   for (const auto& route : kRunRoutes) {
     if (route == "/events") continue;  // a stream; checked by status below
     auto r = c.Get(("/api/v1/runs/" + id + route).c_str());
@@ -287,7 +275,7 @@ TEST(PersonalDataApi, LogsAndMetricsOfADemoSolveNameNoDriver) {
   ASSERT_GT(body["drivers"].size(), 50u);
   const std::string id = post_run(c, body);
   ASSERT_FALSE(id.empty());
-  ASSERT_EQ(wait_final(c, id), "COMPLETED");
+  ASSERT_EQ(test::wait_final(c, id), "COMPLETED");
   auto plan = c.Get(("/api/v1/runs/" + id + "/plan").c_str());
   ASSERT_TRUE(plan);
   ASSERT_NE(plan->body.find(body["drivers"][0]["name"].get<std::string>()), std::string::npos);  // names are in the plan
@@ -310,7 +298,7 @@ TEST(PersonalDataApi, AnErasedDriverIsNowhereInTheStoreAndThePlanStillPassesTheA
   const json body = demo_body(5);
   const std::string id = post_run(c, body);
   ASSERT_FALSE(id.empty());
-  ASSERT_EQ(wait_final(c, id), "COMPLETED");
+  ASSERT_EQ(test::wait_final(c, id), "COMPLETED");
   const json before = json::parse(c.Get(("/api/v1/runs/" + id + "/plan").c_str())->body);
   ASSERT_FALSE(before["drivers"].empty());
   const std::string driver = before["drivers"][0]["driver_id"], name = before["drivers"][0]["name"];

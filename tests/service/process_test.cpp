@@ -25,20 +25,6 @@ httplib::Client client_for(int port) {
   return c;
 }
 
-std::string wait_status(httplib::Client& c, const std::string& id, const std::set<std::string>& want,
-                        std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string last;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (auto r = c.Get(("/api/v1/runs/" + id).c_str()); r && r->status == 200) {
-      last = json::parse(r->body)["status"];
-      if (want.count(last)) return last;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return last;
-}
-
 #define REQUIRE_BINARY() \
   if (!test::binary_available()) GTEST_SKIP() << "the CLI binary is not built: " << SO_BINARY_PATH
 
@@ -53,7 +39,7 @@ TEST(ServeProcess, SigtermDuringARunDrainsAndExitsZero) {
     auto created = c.Post("/api/v1/runs", long_body(120), "application/json");
     ASSERT_EQ(created->status, 201);
     id = json::parse(created->body)["run_id"];
-    ASSERT_EQ(wait_status(c, id, {"RUNNING"}, 10s), "RUNNING");
+    ASSERT_EQ(test::wait_status(c, id, {"RUNNING"}, 10s), "RUNNING");
     std::this_thread::sleep_for(500ms);
     const auto t0 = std::chrono::steady_clock::now();
     p.signal(SIGTERM);
@@ -100,7 +86,7 @@ TEST(ServeProcess, KillNineMidRunThenRestartKeepsFinishedRunsAndFailsTheInterrup
     auto created = c.Post("/api/v1/runs", long_body(120), "application/json");
     ASSERT_EQ(created->status, 201);
     killed_id = json::parse(created->body)["run_id"];
-    ASSERT_EQ(wait_status(c, killed_id, {"RUNNING"}, 10s), "RUNNING");
+    ASSERT_EQ(test::wait_status(c, killed_id, {"RUNNING"}, 10s), "RUNNING");
     p.signal(SIGKILL);
     EXPECT_EQ(p.wait_exit(10s), 128 + SIGKILL);
   }

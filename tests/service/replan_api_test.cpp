@@ -28,16 +28,6 @@ json get_json(httplib::Client& c, const std::string& path) {
   return r && r->status == 200 ? json::parse(r->body) : json();
 }
 
-std::string wait_finished(httplib::Client& c, const std::string& id) {
-  for (int i = 0; i < 1200; ++i) {
-    const json v = get_json(c, "/api/v1/runs/" + id);
-    const std::string s = v.value("status", "");
-    if (s == "COMPLETED" || s == "FAILED" || s == "CANCELLED") return s;
-    std::this_thread::sleep_for(50ms);
-  }
-  return "TIMEOUT";
-}
-
 // Six drivers, each with a fixed Mon–Fri 06:00–10:00 + 10:30–14:30 day would be too regular;
 // a generated week: 3 tours a day Mon–Sat, D1–D5 in the pool (two spares beyond the plan's need).
 json week_body() {
@@ -72,7 +62,7 @@ class ReplanApi : public ::testing::Test {
     auto r = post(*c, "/api/v1/runs", week_body());
     ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "");
     base = json::parse(r->body)["run_id"];
-    ASSERT_EQ(wait_finished(*c, base), "COMPLETED");
+    ASSERT_EQ(test::wait_final(*c, base), "COMPLETED");
     base_plan = get_json(*c, "/api/v1/runs/" + base + "/plan");
     // The sick driver: one with a Wednesday-or-later tour.
     for (const auto& [tour, d] : driver_of(base_plan))
@@ -102,7 +92,7 @@ TEST_F(ReplanApi, SickDriverReplanIsAVersionWithItsCallList) {
   const std::string id = created["run_id"];
   EXPECT_EQ(created["parent_run_id"], base);
   EXPECT_EQ(r->get_header_value("Location"), "/api/v1/runs/" + id);
-  ASSERT_EQ(wait_finished(*c, id), "COMPLETED");
+  ASSERT_EQ(test::wait_final(*c, id), "COMPLETED");
   const json view = get_json(*c, "/api/v1/runs/" + id);
   EXPECT_EQ(view["kind"], "replan");
   EXPECT_EQ(view["parent_run_id"], base);
@@ -152,7 +142,7 @@ TEST_F(ReplanApi, BaseAsAPlanJsonWithItsTours) {
   ASSERT_EQ(r->status, 201) << r->body;
   const std::string id = json::parse(r->body)["run_id"];
   EXPECT_TRUE(json::parse(r->body)["parent_run_id"].is_null());
-  ASSERT_EQ(wait_finished(*c, id), "COMPLETED");
+  ASSERT_EQ(test::wait_final(*c, id), "COMPLETED");
   const json plan = get_json(*c, "/api/v1/runs/" + id + "/plan");
   EXPECT_TRUE(plan["audit"]["ok"].get<bool>());
   EXPECT_EQ(plan["changes"]["drivers_affected"], 2);
@@ -228,7 +218,7 @@ TEST(ReplanApiContinuity, EditsSeeTheRestFromLastWeeksPlan) {
   auto r = post(c, "/api/v1/runs", body);
   ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "");
   const std::string id = json::parse(r->body)["run_id"];
-  ASSERT_EQ(wait_finished(c, id), "COMPLETED");
+  ASSERT_EQ(test::wait_final(c, id), "COMPLETED");
   const auto held = driver_of(get_json(c, "/api/v1/runs/" + id + "/plan"));
   ASSERT_NE(held.at("T1"), "D1");  // the solver already kept D1 off Monday morning
   r = post(c, "/api/v1/runs/" + id + "/check", {{"moves", json::array({{{"tour_id", "T1"}, {"to_driver", "D1"}}})}});

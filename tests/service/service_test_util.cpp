@@ -79,6 +79,35 @@ std::string synthetic_csv(int windows_per_day, int count_per_window, int days) {
   return out;
 }
 
+namespace {
+
+// Polls the run's status until `done` says so or the timeout passes; the last status seen.
+std::string poll_status(httplib::Client& c, const std::string& id, std::chrono::milliseconds timeout,
+                        const std::function<bool(const std::string&)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto r = c.Get(("/api/v1/runs/" + id).c_str()); r && r->status == 200) {
+      const json v = json::parse(r->body, nullptr, false);
+      if (v.is_object() && v["status"].is_string()) last = v["status"];
+      if (!last.empty() && done(last)) return last;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return last;
+}
+
+}  // namespace
+
+std::string wait_status(httplib::Client& c, const std::string& id, const std::set<std::string>& want,
+                        std::chrono::milliseconds timeout) {
+  return poll_status(c, id, timeout, [&](const std::string& s) { return want.count(s) > 0; });
+}
+
+std::string wait_final(httplib::Client& c, const std::string& id, std::chrono::milliseconds timeout) {
+  return poll_status(c, id, timeout, [](const std::string& s) { return s != "QUEUED" && s != "RUNNING"; });
+}
+
 std::optional<double> metric_value(const std::string& text, const std::string& series) {
   std::istringstream is(text);
   std::string line;

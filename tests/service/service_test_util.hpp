@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -46,6 +47,14 @@ std::string synthetic_csv(int windows_per_day, int count_per_window, int days = 
 // Value of one sample line of a Prometheus text exposition, e.g.
 // metric_value(text, "solver_budget_overrun_total{phase=\"total\"}"); nullopt when absent.
 std::optional<double> metric_value(const std::string& text, const std::string& series);
+
+// Polls GET /api/v1/runs/{id} until its status is one of `want`; returns the last status seen
+// ("" when the run never answered 200).
+std::string wait_status(httplib::Client& c, const std::string& id, const std::set<std::string>& want,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(60));
+// The same until the run has ended (any status but QUEUED and RUNNING).
+std::string wait_final(httplib::Client& c, const std::string& id,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // A service on 127.0.0.1:<ephemeral> with test_options() on a temp data dir (or `data_dir`),
 // adjusted by `tweak`.
